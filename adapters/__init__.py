@@ -1,0 +1,1 @@
+"""Adapters: the implementations of the domains' ports over boto3, S3, Redis and Celery."""

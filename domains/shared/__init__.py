@@ -1,0 +1,1 @@
+"""The shared kernel: ids, clock, errors, pagination, tenancy and permissions."""

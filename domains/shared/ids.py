@@ -1,0 +1,47 @@
+"""ULID identifiers: 128-bit, lexicographically sortable by creation time (Crockford base32)."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_ULID_RE = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
+_lock = threading.Lock()
+_last: tuple[int, int] = (0, 0)
+
+
+def _encode(value: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        value, rem = divmod(value, 32)
+        chars.append(_ALPHABET[rem])
+    return "".join(reversed(chars))
+
+
+def new_id(now_ms: int | None = None) -> str:
+    """A new ULID; ids made in the same millisecond stay strictly increasing (monotonic)."""
+    global _last
+    ms = int(time.time() * 1000) if now_ms is None else now_ms
+    with _lock:
+        last_ms, last_rand = _last
+        if ms <= last_ms:
+            ms, rand = last_ms, last_rand + 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big")
+        _last = (ms, rand)
+    return _encode(ms, 10) + _encode(rand & ((1 << 80) - 1), 16)
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(_ULID_RE.match(value or ""))
+
+
+def id_timestamp_ms(value: str) -> int:
+    """Milliseconds since the epoch encoded in a ULID's first ten characters."""
+    ms = 0
+    for ch in value[:10]:
+        ms = ms * 32 + _ALPHABET.index(ch)
+    return ms
