@@ -31,7 +31,9 @@ class FixedClock:
 
 def isoformat(moment: datetime) -> str:
     """ISO 8601 UTC with milliseconds and a Z, sortable as a string."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def parse_iso(value: str) -> datetime:

@@ -1,0 +1,110 @@
+"""The bench's workloads: one concrete repository over the real `projects` table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+
+from adapters.dynamodb.bootstrap import create_missing
+from adapters.dynamodb.catalog import tables_for
+from adapters.dynamodb.recorder import CallRecord
+from domains.shared.pagination import PageRequest
+from nexus.config import load_config
+from nexus.container import Container, build_container, set_container
+from tests.contract.project_records import ProjectRecords, project_key
+
+ORG = "ORG#bench"
+
+
+@dataclass
+class Bench:
+    container: Container
+    repo: ProjectRecords
+    http: Client
+
+    @classmethod
+    def build(cls) -> Bench:
+        cfg = load_config()
+        container = build_container(cfg)
+        set_container(container)
+        gateways = container.gateways
+        create_missing(gateways.dynamo(), tables_for(cfg.features))
+        gateways.object_store().ensure_bucket()
+        repo = ProjectRecords(
+            gateways.dynamo(), cursors=gateways.cursor_signer(), offloader=gateways.offloader()
+        )
+        for i in range(250):
+            repo.create(_project(i))
+        return cls(container, repo, Client())
+
+    @property
+    def raw(self) -> Any:
+        return self.container.gateways.dynamodb_boto()
+
+    def round_trips(self) -> Iterator[tuple[str, Callable[[], object], Callable[[], object]]]:
+        dynamo = self.container.gateways.dynamo()
+        key = project_key(ORG, "p0000")
+        yield (
+            "GET /api/health (ListTables)",
+            lambda: self.http.get("/api/health"),
+            lambda: self.raw.list_tables(),
+        )
+        yield (
+            "repository get of one item (GetItem)",
+            lambda: self.repo.get(key),
+            lambda: self.raw.get_item(
+                TableName=dynamo.name("projects"),
+                Key={"pk": {"S": key["pk"]}, "sk": {"S": key["sk"]}},
+                ConsistentRead=True,
+            ),
+        )
+
+    def operations(self) -> Iterator[tuple[str, list[CallRecord]]]:
+        recorder = self.container.gateways.recorder()
+        repo = self.repo
+        key = project_key(ORG, "p0001")
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("GET /api/health", lambda: self.http.get("/api/health")),
+            ("get one 1 KB item", lambda: repo.get(key)),
+            ("put a new 1 KB item (2 GSIs)", lambda: repo.create(_project(9999))),
+            ("get, then versioned update of one attribute", lambda: _bump_version(repo, key)),
+            (
+                "query one page of 25 (gsi1)",
+                lambda: repo.list_workspace("WS#bench", PageRequest(25)),
+            ),
+            (
+                "batch get of 100 keys",
+                lambda: repo.get_many([project_key(ORG, f"p{i:04d}") for i in range(100)]),
+            ),
+            (
+                "put with a 1 MB attribute (offloaded to S3)",
+                lambda: repo.create({**_project(8888), "blob": "x" * 1_000_000}),
+            ),
+        ]
+        for name, step in steps:
+            with recorder.capture() as calls:
+                step()
+            yield name, list(calls)
+
+
+def _project(i: int) -> dict[str, Any]:
+    return {
+        "pk": ORG,
+        "sk": f"PROJECT#p{i:04d}",
+        "gsi1pk": "WS#bench",
+        "gsi1sk": f"2026-11-23T00:00:{i % 60:02d}Z#p{i:04d}",
+        "gsi2pk": "WS#bench#STATUS#active",
+        "gsi2sk": f"2026-11-23T00:00:{i % 60:02d}Z#p{i:04d}",
+        "name": f"Project {i}",
+        "description": "d" * 800,
+        "status": "active",
+    }
+
+
+def _bump_version(repo: ProjectRecords, key: dict[str, str]) -> None:
+    current = repo.get(key)
+    assert current is not None
+    repo.change(key, {"status": "active"}, current["version"])

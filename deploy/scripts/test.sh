@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every check and every test tier; exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv/bin/python
+step() { printf '\n== %s\n' "$*"; }
+
+step "lint: ruff"
+$PY -m ruff check .
+$PY -m ruff format --check .
+step "hexagon: import-linter contracts"
+.venv/bin/lint-imports
+step "types: mypy on domains and adapters"
+$PY -m mypy
+step "docs/database-schema.md is generated and current"
+$PY -m nexus.schema_doc --check
+step "redis answers"
+bash deploy/scripts/ensure-redis.sh
+step "pytest: every tier (a skipped test fails the run: NEXUS_STRICT_TIERS=1)"
+NEXUS_STRICT_TIERS=1 $PY -m pytest -q -p no:cacheprovider "$@"

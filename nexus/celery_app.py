@@ -1,0 +1,35 @@
+"""The Celery app: Redis broker, late acknowledgement, beat schedule in Redis (redbeat)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexus.settings")
+
+from nexus.config import config
+
+_cfg = config()
+
+app = Celery("nexus")
+app.conf.update(
+    broker_url=_cfg.redis_url,
+    result_backend=_cfg.redis_url,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    accept_content=["json"],
+    result_serializer="json",
+    timezone="UTC",
+    beat_scheduler="redbeat.RedBeatScheduler",
+    redbeat_redis_url=_cfg.redis_url,
+    broker_connection_retry_on_startup=True,
+)
+
+
+@app.task(name="nexus.ping")
+def ping() -> str:
+    """A task that proves a worker consumes from the broker."""
+    return "pong"

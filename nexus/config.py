@@ -1,0 +1,115 @@
+"""Runtime configuration read from the environment, with documented defaults.
+
+| variable | default | meaning |
+|---|---|---|
+| NEXUS_ENVIRONMENT | local | dev, staging, prod or local; part of every table name |
+| NEXUS_TABLE_PREFIX | ainw | first part of every table name (`ainw-dev-projects`) |
+| NEXUS_FEATURES | all | comma-separated feature names, `all` or `none` (base tables always) |
+| NEXUS_DYNAMODB_ENDPOINT | (AWS) | a local DynamoDB endpoint such as moto's server |
+| NEXUS_S3_ENDPOINT | the DynamoDB endpoint | a local S3 endpoint |
+| NEXUS_S3_BUCKET | <prefix>-<environment>-content | bucket for uploads and offloaded attributes |
+| NEXUS_OFFLOAD_THRESHOLD | 350000 | item size in bytes above which attributes move to S3 |
+| AWS_REGION | us-east-2 | AWS region |
+| NEXUS_SECRET_KEY | a dev-only key | Django's secret key; required outside local/dev |
+| NEXUS_CURSOR_SECRET | derived from the secret key | HMAC key of pagination cursors |
+| NEXUS_REDIS_URL | redis://127.0.0.1:6379/0 | Celery broker and beat schedule |
+| NEXUS_DEBUG | true in local, else false | Django debug mode |
+| NEXUS_EMULATED_STORE | 0 | 1 when boto3 is intercepted in-process (moto): capacity is computed |
+| NEXUS_ALLOWED_HOSTS | 127.0.0.1,localhost,testserver | Django ALLOWED_HOSTS |
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from adapters.dynamodb.catalog import FEATURES
+
+DEV_SECRET = "nexus-dev-only-secret-do-not-use-in-production"
+ENVIRONMENTS = ("local", "dev", "staging", "prod")
+
+
+class ConfigError(ValueError):
+    """The environment asks for something impossible; the message names the variable."""
+
+
+def parse_features(raw: str) -> tuple[str, ...]:
+    raw = raw.strip().lower()
+    if raw in ("", "all"):
+        return FEATURES
+    if raw == "none":
+        return ()
+    names = tuple(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ConfigError(f"NEXUS_FEATURES names unknown features {unknown}; known: {FEATURES}")
+    return tuple(f for f in FEATURES if f in names)
+
+
+@dataclass(frozen=True)
+class NexusConfig:
+    environment: str
+    table_prefix: str
+    features: tuple[str, ...]
+    region: str
+    dynamodb_endpoint: str | None
+    s3_endpoint: str | None
+    s3_bucket: str
+    offload_threshold: int
+    secret_key: str
+    cursor_secret: bytes
+    redis_url: str
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    is_aws: bool
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def load_config() -> NexusConfig:
+    environment = _env("NEXUS_ENVIRONMENT", "local")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"NEXUS_ENVIRONMENT must be one of {ENVIRONMENTS}, not {environment!r}")
+    prefix = _env("NEXUS_TABLE_PREFIX", "ainw")
+    secret = _env("NEXUS_SECRET_KEY", DEV_SECRET)
+    if secret == DEV_SECRET and environment in ("staging", "prod"):
+        raise ConfigError("NEXUS_SECRET_KEY must be set in staging and prod")
+    cursor_secret = (
+        os.environ.get("NEXUS_CURSOR_SECRET")
+        or hashlib.sha256(b"cursor:" + secret.encode()).hexdigest()
+    )
+    dynamo_endpoint = os.environ.get("NEXUS_DYNAMODB_ENDPOINT") or None
+    threshold = int(_env("NEXUS_OFFLOAD_THRESHOLD", "350000"))
+    if not 1_000 <= threshold < 400_000:
+        raise ConfigError("NEXUS_OFFLOAD_THRESHOLD must be between 1000 and 399999 bytes")
+    return NexusConfig(
+        environment=environment,
+        table_prefix=prefix,
+        features=parse_features(_env("NEXUS_FEATURES", "all")),
+        region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-2")),
+        dynamodb_endpoint=dynamo_endpoint,
+        s3_endpoint=os.environ.get("NEXUS_S3_ENDPOINT") or dynamo_endpoint,
+        s3_bucket=_env("NEXUS_S3_BUCKET", f"{prefix}-{environment}-content"),
+        offload_threshold=threshold,
+        secret_key=secret,
+        cursor_secret=cursor_secret.encode(),
+        redis_url=_env("NEXUS_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        debug=_env("NEXUS_DEBUG", "true" if environment == "local" else "false").lower()
+        in ("1", "true", "yes"),
+        is_aws=dynamo_endpoint is None and _env("NEXUS_EMULATED_STORE", "0") != "1",
+        allowed_hosts=tuple(
+            h.strip()
+            for h in _env("NEXUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+            if h.strip()
+        ),
+    )
+
+
+@cache
+def config() -> NexusConfig:
+    """The process-wide configuration, read once."""
+    return load_config()

@@ -1,0 +1,68 @@
+"""moto's server as an embedded DynamoDB + S3 (+ KMS, STS, IAM) endpoint on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_moto_server(host: str = "127.0.0.1", port: int | None = None) -> tuple[Any, str]:
+    """Start moto's ThreadedMotoServer on a free loopback port; return (server, endpoint_url).
+
+    Stop it with `server.stop()`. `POST <endpoint>/moto-api/reset` clears all state.
+    """
+    from moto.server import ThreadedMotoServer
+
+    last_error: Exception | None = None
+    for _ in range(5):
+        chosen = port or free_port(host)
+        server = ThreadedMotoServer(ip_address=host, port=chosen, verbose=False)
+        try:
+            server.start()
+        except OSError as exc:  # port taken between probe and bind
+            last_error = exc
+            if port:
+                raise
+            continue
+        url = f"http://{host}:{chosen}"
+        _wait_until_up(url)
+        return server, url
+    raise RuntimeError(f"could not start moto server: {last_error}")
+
+
+def _wait_until_up(url: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def reset_moto(url: str) -> None:
+    req = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(req, timeout=5):
+        pass
+
+
+@contextlib.contextmanager
+def moto_server(host: str = "127.0.0.1", port: int | None = None) -> Iterator[str]:
+    """Context manager yielding the endpoint URL of a fresh moto server."""
+    server, url = start_moto_server(host, port)
+    try:
+        yield url
+    finally:
+        server.stop()
