@@ -66,3 +66,22 @@ def moto_server(host: str = "127.0.0.1", port: int | None = None) -> Iterator[st
         yield url
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def moto_server_process(host: str = "127.0.0.1") -> Iterator[str]:
+    """moto's server in its own process on a free port: its state is isolated from any
+    in-process `mock_aws` (which shares, and on exit resets, moto's backends)."""
+    import subprocess
+    import sys
+
+    port = free_port(host)
+    cmd = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://{host}:{port}"
+    try:
+        _wait_until_up(url, timeout=30.0)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

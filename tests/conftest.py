@@ -78,3 +78,33 @@ def make_stack(aws):  # type: ignore[no-untyped-def]
     yield make
     if previous:
         set_container(previous[0])
+
+
+@pytest.fixture(scope="session")
+def tf_moto_endpoint():  # type: ignore[no-untyped-def]
+    """moto's server (DynamoDB, S3, KMS, STS, IAM) in its own process on a free port, so the
+    tables Terraform creates outlive every in-process `mock_aws` test."""
+    from nexus.embedded import moto_server_process
+
+    with moto_server_process() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def tf_harness():  # type: ignore[no-untyped-def]
+    """deploy/terraform copied to a temp dir and initialised from the local plugin mirror."""
+    from nexus.terraform import TerraformHarness, terraform_available
+
+    if not terraform_available():
+        pytest.skip("terraform or its AWS provider mirror (NEXUS_TF_PLUGIN_DIR) is missing")
+    harness = TerraformHarness.prepare()
+    try:
+        yield harness
+    finally:
+        harness.cleanup()
+
+
+@pytest.fixture(scope="session")
+def tf_applied_all(tf_harness, tf_moto_endpoint):  # type: ignore[no-untyped-def]
+    """local.tfvars applied with every feature on (prefix ainw, environment local): outputs."""
+    return tf_harness.apply_local(tf_moto_endpoint)

@@ -1,4 +1,5 @@
-"""Backends for the repository contract suite: moto in-process and moto's server over HTTP.
+"""Backends for the repository contract suite: moto in-process, moto's server over HTTP, and
+moto's server holding the tables `terraform apply` of local.tfvars created (integration tier).
 
 With NEXUS_TEST_DYNAMODB_ENDPOINT set, the "server" backend uses that endpoint instead of
 starting one; its tables must exist already (prefix and environment from
@@ -9,7 +10,6 @@ NEXUS_TEST_TABLE_PREFIX / NEXUS_TEST_ENVIRONMENT), and the S3 bucket NEXUS_TEST_
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from adapters.dynamodb.catalog import create_table_request, physical_name, table_def
 from adapters.dynamodb.client import DynamoClient
@@ -28,10 +27,11 @@ from adapters.dynamodb.recorder import CallRecorder
 from adapters.dynamodb.session import make_boto_client
 from adapters.s3.store import S3ObjectStore
 from domains.shared.clock import FixedClock
+from nexus.embedded import start_moto_server
 
 from .project_records import ProjectRecords
 
-REGION = os.environ.get("NEXUS_TEST_REGION", "us-east-1")
+REGION = os.environ.get("NEXUS_TEST_REGION", "us-east-2")
 TABLES = ("projects",)
 EXTERNAL = os.environ.get("NEXUS_TEST_DYNAMODB_ENDPOINT")
 CURSOR_SECRET = b"contract-suite-cursor-secret-0123456789"
@@ -52,22 +52,14 @@ class Backend:
     org: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     if EXTERNAL:
         yield EXTERNAL
         return
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
+    server, url = start_moto_server()
     try:
-        yield f"http://{host}:{port}"
+        yield url
     finally:
         server.stop()
 
@@ -81,23 +73,16 @@ def _ensure_tables(dynamodb: Any, prefix: str, environment: str) -> None:
             dynamodb.create_table(**create_table_request(table_def(logical), name))
 
 
-def _ensure_bucket(s3: Any, bucket: str) -> None:
-    try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError:
-        s3.create_bucket(Bucket=bucket)
-
-
 def _backend(name: str, dynamodb: Any, s3: Any, *, prefix: str, environment: str) -> Backend:
     bucket = os.environ.get("NEXUS_TEST_S3_BUCKET", "nexus-contract-offload")
-    if not (EXTERNAL and name == "server"):
+    if name == "inprocess" or (name == "server" and not EXTERNAL):
         _ensure_tables(dynamodb, prefix, environment)
-    _ensure_bucket(s3, bucket)
     recorder = CallRecorder()
     client = DynamoClient(
         dynamodb, prefix=prefix, environment=environment, is_aws=False, recorder=recorder
     )
     store = S3ObjectStore(s3, bucket)
+    store.ensure_bucket()
     clock = FixedClock()
     repo = ProjectRecords(
         client,
@@ -110,7 +95,9 @@ def _backend(name: str, dynamodb: Any, s3: Any, *, prefix: str, environment: str
     return Backend(name, dynamodb, s3, client, recorder, store, clock, repo, org)
 
 
-@pytest.fixture(params=["inprocess", "server"])
+@pytest.fixture(
+    params=["inprocess", "server", pytest.param("terraform", marks=pytest.mark.integration)]
+)
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
     if request.param == "inprocess":
         for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
@@ -120,6 +107,14 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
             dynamodb = make_boto_client("dynamodb", region=REGION)
             s3 = make_boto_client("s3", region=REGION)
             yield _backend("inprocess", dynamodb, s3, prefix="ctest", environment="inproc")
+        return
+    if request.param == "terraform":
+        endpoint = request.getfixturevalue("tf_moto_endpoint")
+        outputs = request.getfixturevalue("tf_applied_all")
+        assert outputs["table_names"]["projects"] == "ainw-local-projects"
+        dynamodb = make_boto_client("dynamodb", region=REGION, endpoint_url=endpoint)
+        s3 = make_boto_client("s3", region=REGION, endpoint_url=endpoint)
+        yield _backend("terraform", dynamodb, s3, prefix="ainw", environment="local")
         return
     endpoint = request.getfixturevalue("moto_endpoint")
     s3_endpoint = os.environ.get("NEXUS_TEST_S3_ENDPOINT", endpoint)
