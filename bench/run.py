@@ -32,17 +32,25 @@ def _start_endpoint() -> object:
     return server
 
 
-def timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
-    """Median and p95 latency in milliseconds over n calls, after a warm-up."""
+def _elapsed_ms(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def paired(ours: Callable[[], object], raw: Callable[[], object], n: int) -> list[list[float]]:
+    """Latencies of both, interleaved call by call so drift hits both alike (after warm-up)."""
     for _ in range(max(5, n // 10)):
-        fn()
-    samples = []
+        ours(), raw()
+    samples: list[list[float]] = [[], []]
     for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+        samples[0].append(_elapsed_ms(ours))
+        samples[1].append(_elapsed_ms(raw))
+    return [sorted(s) for s in samples]
+
+
+def _p(samples: list[float], q: float) -> float:
+    return samples[min(len(samples) - 1, int(len(samples) * q))]
 
 
 def main() -> int:
@@ -57,10 +65,13 @@ def main() -> int:
     print(f"Nexus bench against moto's server over HTTP ({n} calls per measurement)\n")
     print(f"{'round trip':<44}{'median ms':>10}{'p95 ms':>10}{'ratio':>8}")
     for name, ours, raw in bench.round_trips():
-        ours_med, ours_p95 = timed(ours, n)
-        raw_med, raw_p95 = timed(raw, n)
-        print(f"{name:<44}{ours_med:>10.2f}{ours_p95:>10.2f}{ours_med / raw_med:>8.2f}")
-        print(f"{'  raw boto3 call it needs':<44}{raw_med:>10.2f}{raw_p95:>10.2f}{1.0:>8.2f}")
+        mine, theirs = paired(ours, raw, n)
+        ratio = statistics.median(mine) / statistics.median(theirs)
+        print(f"{name:<44}{statistics.median(mine):>10.2f}{_p(mine, 0.95):>10.2f}{ratio:>8.2f}")
+        print(
+            f"{'  raw boto3 call it needs':<44}{statistics.median(theirs):>10.2f}"
+            f"{_p(theirs, 0.95):>10.2f}{1.0:>8.2f}"
+        )
     print(f"\n{'operation':<44}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
     for name, records in bench.operations():
         reads = sum(r.read_units for r in records)

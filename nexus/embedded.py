@@ -21,7 +21,11 @@ def start_moto_server(host: str = "127.0.0.1", port: int | None = None) -> tuple
 
     Stop it with `server.stop()`. `POST <endpoint>/moto-api/reset` clears all state.
     """
+    import logging
+
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
 
     last_error: Exception | None = None
     for _ in range(5):
