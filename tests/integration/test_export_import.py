@@ -46,7 +46,7 @@ def test_export_then_import_restores_every_item(make_stack, tmp_path: Path) -> N
 
 def test_import_refuses_a_directory_that_is_not_an_export(make_stack, tmp_path: Path) -> None:
     make_stack(("project_management",))
-    with pytest.raises(CommandError, match="manifest.json"):
+    with pytest.raises(CommandError, match=r"manifest\.json"):
         call_command("dynamo_import", str(tmp_path))
 
 
