@@ -1,0 +1,1 @@
+"""Identity, tenancy and access: users, organisations, memberships, sessions, keys, audit."""

@@ -1,0 +1,1 @@
+"""Identity use cases: each takes a command, checks permission, loads, changes, commits."""

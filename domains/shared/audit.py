@@ -1,0 +1,45 @@
+"""The audit entry every mutating service writes, in the same transaction as its change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domains.shared.ids import new_id
+from domains.shared.tenancy import Principal
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who did what to which resource, in which organisation (None: platform-level)."""
+
+    org_id: str | None
+    actor_id: str
+    action: str
+    resource_type: str
+    resource_id: str
+    at: datetime
+    request_id: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=new_id)
+
+
+def audit(
+    *,
+    org_id: str | None,
+    principal: Principal | None,
+    action: str,
+    resource: tuple[str, str],
+    at: datetime,
+    request_id: str = "",
+    **details: Any,
+) -> AuditEntry:
+    """The one audit-entry builder: `resource` is (type, id); API keys act as `apikey:<id>`."""
+    if principal is None:
+        actor = "anonymous"
+    elif principal.api_key_id:
+        actor = f"apikey:{principal.api_key_id}"
+    else:
+        actor = principal.user_id
+    return AuditEntry(org_id, actor, action, resource[0], resource[1], at, request_id, details)
