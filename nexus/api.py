@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from domains.identity import api as identity_api
 from nexus import __version__, health, problems
+from nexus.security import RequestAuth
 
 api = NinjaAPI(
     title="Nexus Workbench API",
@@ -13,6 +15,10 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=RequestAuth(),
 )
 problems.install(api)
 api.add_router("/", health.router)
+api.add_router("/auth", identity_api.auth_router)
+api.add_router("/me", identity_api.me_router)
+api.add_router("/organizations", identity_api.org_router)

@@ -15,6 +15,13 @@
 | NEXUS_REDIS_URL | redis://127.0.0.1:6379/0 | Celery broker and beat schedule |
 | NEXUS_DEBUG | true in local, else false | Django debug mode |
 | NEXUS_EMULATED_STORE | 0 | 1 when boto3 is intercepted in-process (moto): capacity is computed |
+| NEXUS_ACCESS_TTL | 900 | lifetime of an access token, seconds |
+| NEXUS_REFRESH_TTL_DAYS | 30 | lifetime of a refresh-token session, days |
+| NEXUS_AUDIT_RETENTION_DAYS | 30 local/dev, 365 staging/prod | TTL of audit entries |
+| NEXUS_LOGIN_LIMIT | 5 | failed sign-ins per account or address per 15 minutes |
+| NEXUS_OIDC_ISSUER | (none) | trust RS256 tokens of this issuer (e.g. Cognito) ... |
+| NEXUS_OIDC_JWKS | (none) | ... verified with this JWKS (a URL or a file path) |
+| NEXUS_OIDC_AUDIENCE | (none) | ... and this audience, when set |
 | NEXUS_ALLOWED_HOSTS | 127.0.0.1,localhost,testserver | Django ALLOWED_HOSTS |
 """
 
@@ -64,6 +71,14 @@ class NexusConfig:
     debug: bool
     allowed_hosts: tuple[str, ...]
     is_aws: bool
+    jwt_secret: str = ""
+    access_ttl: int = 900
+    refresh_ttl_days: int = 30
+    audit_retention_days: int = 30
+    login_limit: int = 5
+    oidc_issuer: str | None = None
+    oidc_jwks: str | None = None
+    oidc_audience: str | None = None
 
 
 def _env(name: str, default: str) -> str:
@@ -100,6 +115,16 @@ def load_config() -> NexusConfig:
         redis_url=_env("NEXUS_REDIS_URL", "redis://127.0.0.1:6379/0"),
         debug=_env("NEXUS_DEBUG", "true" if environment == "local" else "false").lower()
         in ("1", "true", "yes"),
+        jwt_secret=hashlib.sha256(b"jwt:" + secret.encode()).hexdigest(),
+        access_ttl=int(_env("NEXUS_ACCESS_TTL", "900")),
+        refresh_ttl_days=int(_env("NEXUS_REFRESH_TTL_DAYS", "30")),
+        audit_retention_days=int(
+            _env("NEXUS_AUDIT_RETENTION_DAYS", "365" if environment in ("staging", "prod") else "30")
+        ),
+        login_limit=int(_env("NEXUS_LOGIN_LIMIT", "5")),
+        oidc_issuer=os.environ.get("NEXUS_OIDC_ISSUER") or None,
+        oidc_jwks=os.environ.get("NEXUS_OIDC_JWKS") or None,
+        oidc_audience=os.environ.get("NEXUS_OIDC_AUDIENCE") or None,
         is_aws=dynamo_endpoint is None and _env("NEXUS_EMULATED_STORE", "0") != "1",
         allowed_hosts=tuple(
             h.strip()

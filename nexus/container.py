@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dependency_injector import containers, providers
 
 from adapters.dynamodb.client import CallRecorder, DynamoClient
@@ -9,6 +11,14 @@ from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.session import make_boto_client
 from adapters.s3.store import S3ObjectStore
+from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
+from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
+from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
+from adapters.security.passwords import DjangoPasswordHasher
+from domains.identity.services.auth import AuthService, ProfileService
+from domains.identity.services.organizations import MembershipService, OrganizationService
+from domains.identity.services.tenancy import MembershipTenantResolver
+from domains.shared.clock import SystemClock
 from nexus.config import NexusConfig, config
 from nexus.status import StoreStatus
 
@@ -47,15 +57,68 @@ class Gateways(containers.DeclarativeContainer):
     cursor_signer = providers.Singleton(CursorSigner, config.provided.cursor_secret)
 
 
+def _oidc(cfg: NexusConfig) -> OidcVerifier | None:
+    if not (cfg.oidc_issuer and cfg.oidc_jwks):
+        return None
+    return OidcVerifier(issuer=cfg.oidc_issuer, audience=cfg.oidc_audience, jwks_source=cfg.oidc_jwks)
+
+
+class Identity(containers.DeclarativeContainer):
+    """The identity context: its unit of work, security adapters and services."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Singleton(SystemClock)
+
+    uow = providers.Factory(
+        DynamoIdentityUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    hasher = providers.Singleton(DjangoPasswordHasher)
+    tokens = providers.Singleton(
+        JwtTokenService,
+        secret=config.provided.jwt_secret,
+        clock=clock,
+        ttl_seconds=config.provided.access_ttl,
+        oidc=providers.Callable(_oidc, config),
+    )
+    throttle = providers.Singleton(
+        DynamoLoginThrottle, gateways.dynamo, clock=clock, limit=config.provided.login_limit,
+        window=900,
+    )
+    auth = providers.Singleton(
+        AuthService,
+        uow=uow,
+        hasher=hasher,
+        tokens=tokens,
+        throttle=throttle,
+        clock=clock,
+        refresh_ttl=providers.Callable(lambda c: timedelta(days=c.refresh_ttl_days), config),
+    )
+    profiles = providers.Singleton(ProfileService, uow=uow, clock=clock)
+    organizations = providers.Singleton(OrganizationService, uow=uow, clock=clock)
+    memberships = providers.Singleton(MembershipService, uow=uow, clock=clock)
+    tenancy = providers.Singleton(MembershipTenantResolver, uow=uow)
+
+
 class Container(containers.DeclarativeContainer):
+    __self__ = providers.Self()
     config = providers.Dependency(instance_of=NexusConfig)
     gateways = providers.Container(Gateways, config=config)
+    identity = providers.Container(Identity, config=config, gateways=gateways)
+    tenancy = identity.tenancy
     store_status = providers.Factory(
         StoreStatus, dynamo=gateways.dynamo, features=config.provided.features
     )
 
 
 _container: Container | None = None
+
+
+WIRED_MODULES = ["domains.shared.web"]
 
 
 def build_container(cfg: NexusConfig | None = None) -> Container:
@@ -66,6 +129,8 @@ def set_container(replacement: Container | None) -> Container | None:
     """Swap the process-wide container (tests); returns the one it replaced."""
     global _container
     previous, _container = _container, replacement
+    if replacement is not None:
+        replacement.wire(modules=WIRED_MODULES)
     return previous
 
 
@@ -73,5 +138,6 @@ def container() -> Container:
     """The process-wide container, built on first use."""
     global _container
     if _container is None:
-        _container = build_container()
+        set_container(build_container())
+    assert _container is not None
     return _container

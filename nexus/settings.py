@@ -17,6 +17,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "nexus.apps.NexusConfig",
+    "domains.identity.apps.IdentityConfig",
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 MIDDLEWARE = [

@@ -35,7 +35,7 @@ def audit_item(entry: AuditEntry, retention: timedelta) -> dict[str, Any]:
         "gsi1sk": stamp,
         "gsi2pk": f"{scope}#ACTION#{entry.action}",
         "gsi2sk": stamp,
-        "gsi3pk": f"EXPIRES#{expires:%Y-%m-%d}#{int(entry.id[-1], 32) % 10}",
+        "gsi3pk": f"EXPIRES#{expires:%Y-%m-%d}#{ord(entry.id[-1]) % 10}",
         "gsi3sk": f"{int(expires.timestamp())}#{entry.id}",
         "id": entry.id,
         "org_id": entry.org_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from domains.shared.errors import Forbidden
 
@@ -12,6 +13,7 @@ class Principal:
     user_id: str
     is_staff: bool = False
     api_key_id: str | None = None
+    session_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,9 @@ class TenantContext:
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
+
+
+class TenantResolver(Protocol):
+    """Resolves who the principal is in an organisation: one membership read, else NotFound."""
+
+    def resolve(self, principal: Principal, org_id: str, request_id: str = "") -> TenantContext: ...

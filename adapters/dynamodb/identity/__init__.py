@@ -1,0 +1,1 @@
+"""DynamoDB repositories of the identity context and its unit of work."""

@@ -1,0 +1,1 @@
+"""Security adapters: Django's password hashers, JWT access tokens, OIDC via JWKS."""

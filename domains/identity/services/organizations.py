@@ -1,0 +1,130 @@
+"""Organisations and their members: create, read, update, list mine, roles, remove, leave."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from domains.identity.model import Membership, Organization, check_role, ensure_an_owner_remains
+from domains.identity.ports import UnitOfWorkFactory
+from domains.shared.audit import audit
+from domains.shared.clock import Clock
+from domains.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from domains.shared.ids import new_id
+from domains.shared.pagination import Page, PageRequest
+from domains.shared.permissions import Permission
+from domains.shared.tenancy import Principal, TenantContext
+
+
+def _name(raw: str) -> str:
+    name = raw.strip()
+    if not 1 <= len(name) <= 120:
+        raise ValidationFailed("invalid name", errors=[{"loc": ["name"], "msg": "1 to 120 characters"}])
+    return name
+
+
+def _check_version(expected: int | None, actual: int, what: str) -> None:
+    if expected is not None and expected != actual:
+        raise PreconditionFailed(f"the {what} changed since you read it")
+
+
+class OrganizationService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def create(self, *, principal: Principal, name: str, description: str = "",
+               request_id: str = "") -> Organization:
+        now = self._clock.now()
+        org = Organization(new_id(), _name(name), principal.user_id, now, now, description.strip())
+        with self._uow() as uow:
+            uow.organizations.add(org)
+            uow.memberships.add(Membership(org.id, principal.user_id, "owner", now))
+            uow.audit(audit(org_id=org.id, principal=principal, action="organization.create",
+                            resource=("organization", org.id), at=now, request_id=request_id))
+            uow.commit()
+        return replace(org, version=1, member_count=1)
+
+    def get(self, *, ctx: TenantContext) -> Organization:
+        ctx.require(Permission.ORG_READ)
+        with self._uow() as uow:
+            org = uow.organizations.get(ctx.org_id)
+        if org is None:
+            raise NotFound("organisation not found")
+        return org
+
+    def update(self, *, ctx: TenantContext, expected_version: int | None, name: str | None = None,
+               description: str | None = None) -> Organization:
+        ctx.require(Permission.ORG_WRITE)
+        now = self._clock.now()
+        with self._uow() as uow:
+            org = uow.organizations.get(ctx.org_id)
+            if org is None:
+                raise NotFound("organisation not found")
+            _check_version(expected_version, org.version, "organisation")
+            changed = replace(org, name=_name(name) if name is not None else org.name,
+                              description=description.strip() if description is not None else org.description,
+                              updated_at=now)
+            uow.organizations.save(changed)
+            uow.audit(audit(org_id=org.id, principal=ctx.principal, action="organization.update",
+                            resource=("organization", org.id), at=now, request_id=ctx.request_id))
+            uow.commit()
+        return replace(changed, version=org.version + 1)
+
+    def list_mine(self, *, principal: Principal, page: PageRequest) -> Page[tuple[Organization, str]]:
+        """My organisations with my role in each: one Query, one BatchGetItem."""
+        with self._uow() as uow:
+            memberships = uow.memberships.list_for_user(principal.user_id, page)
+            orgs = {o.id: o for o in uow.organizations.get_many([m.org_id for m in memberships.items])}
+        items = [(orgs[m.org_id], m.role) for m in memberships.items if m.org_id in orgs]
+        return Page(items, memberships.next_cursor)
+
+
+class MembershipService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def list(self, *, ctx: TenantContext, page: PageRequest) -> Page[Membership]:
+        ctx.require(Permission.MEMBER_READ)
+        with self._uow() as uow:
+            return uow.memberships.list_members(ctx.org_id, page)
+
+    def change_role(self, *, ctx: TenantContext, user_id: str, role: str,
+                    expected_version: int | None = None) -> Membership:
+        ctx.require(Permission.MEMBER_MANAGE)
+        check_role(role)
+        if role == "owner" and ctx.role != "owner":
+            raise Forbidden("only an owner can make another member owner")
+        now = self._clock.now()
+        with self._uow() as uow:
+            member = self._member(uow, ctx.org_id, user_id)
+            _check_version(expected_version, member.version, "membership")
+            if member.role == "owner" and role != "owner":
+                ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
+            changed = member.with_role(role)
+            uow.memberships.save(changed)
+            uow.audit(audit(org_id=ctx.org_id, principal=ctx.principal, action="member.change_role",
+                            resource=("member", user_id), at=now, request_id=ctx.request_id,
+                            role=role))
+            uow.commit()
+        return replace(changed, version=member.version + 1)
+
+    def remove(self, *, ctx: TenantContext, user_id: str) -> None:
+        if user_id != ctx.principal.user_id:
+            ctx.require(Permission.MEMBER_MANAGE)
+        now = self._clock.now()
+        with self._uow() as uow:
+            member = self._member(uow, ctx.org_id, user_id)
+            ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
+            uow.memberships.remove(member)
+            action = "member.leave" if user_id == ctx.principal.user_id else "member.remove"
+            uow.audit(audit(org_id=ctx.org_id, principal=ctx.principal, action=action,
+                            resource=("member", user_id), at=now, request_id=ctx.request_id))
+            uow.commit()
+
+    @staticmethod
+    def _member(uow, org_id: str, user_id: str) -> Membership:  # type: ignore[no-untyped-def]
+        member = uow.memberships.get(org_id, user_id)
+        if member is None:
+            raise NotFound("member not found")
+        return member

@@ -1,0 +1,51 @@
+"""The API kit every context's api.py shares: cursor pages, ETag / If-Match, errors."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Schema
+from pydantic import Field
+
+from domains.shared.errors import PreconditionFailed
+from domains.shared.pagination import MAX_PAGE_SIZE, Page, PageRequest
+
+T = TypeVar("T")
+
+
+class PageParams(Schema):
+    limit: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+    cursor: str | None = Field(None, max_length=2048)
+
+    def request(self) -> PageRequest:
+        return PageRequest(self.limit, self.cursor)
+
+
+class PageOut(Schema, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def page_out(page: Page[Any], convert: Any) -> dict[str, Any]:
+    return {"items": [convert(item) for item in page.items], "next_cursor": page.next_cursor}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def with_etag(response: HttpResponse, version: int) -> HttpResponse:
+    response["ETag"] = etag(version)
+    return response
+
+
+def if_match(request: HttpRequest) -> int | None:
+    """The version a client says it changes (`If-Match: "3"`); None when absent or `*`."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    value = raw.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionFailed("If-Match must be an ETag this API returned")
+    return int(value)

@@ -1,0 +1,52 @@
+"""What every context's api.py needs from a request: the principal and the tenant.
+
+The global authenticator (nexus/security.py) puts the Principal on `request.auth` before any
+handler runs; the tenant is resolved here once per request (one membership read) and kept on
+the request. Services come from the container by name, so no context imports nexus.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector.wiring import Provide, inject
+
+from domains.shared.errors import NotFound, Unauthenticated, ValidationFailed
+from domains.shared.ids import is_valid_id
+from domains.shared.tenancy import Principal, TenantContext, TenantResolver
+
+ORG_HEADER = "X-Organization-Id"
+
+
+def principal_of(request: Any) -> Principal:
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, Principal):
+        raise Unauthenticated("authentication required")
+    return principal
+
+
+def request_id_of(request: Any) -> str:
+    return str(getattr(request, "request_id", "") or request.headers.get("X-Request-Id", ""))
+
+
+@inject
+def tenant_of(
+    request: Any, org_id: str | None = None, resolver: TenantResolver = Provide["tenancy"]
+) -> TenantContext:
+    """The tenant named by `org_id` (a path) or the X-Organization-Id header, cached."""
+    wanted = org_id or request.headers.get(ORG_HEADER, "")
+    if not wanted:
+        raise ValidationFailed(f"{ORG_HEADER} header required",
+                               errors=[{"loc": ["header", ORG_HEADER], "msg": "required"}])
+    cache: dict[str, TenantContext] = request.__dict__.setdefault("_nexus_tenants", {})
+    if wanted not in cache:
+        if not is_valid_id(wanted):
+            raise NotFound("organisation not found")
+        cache[wanted] = resolver.resolve(principal_of(request), wanted, request_id_of(request))
+    return cache[wanted]
+
+
+@inject
+def service(name: str, container: Any = Provide["__self__"]) -> Any:
+    """A provider of the root container by name (resolved inside a handler, never at import)."""
+    return getattr(container, name)()
