@@ -119,7 +119,9 @@ def load_config() -> NexusConfig:
         access_ttl=int(_env("NEXUS_ACCESS_TTL", "900")),
         refresh_ttl_days=int(_env("NEXUS_REFRESH_TTL_DAYS", "30")),
         audit_retention_days=int(
-            _env("NEXUS_AUDIT_RETENTION_DAYS", "365" if environment in ("staging", "prod") else "30")
+            _env(
+                "NEXUS_AUDIT_RETENTION_DAYS", "365" if environment in ("staging", "prod") else "30"
+            )
         ),
         login_limit=int(_env("NEXUS_LOGIN_LIMIT", "5")),
         oidc_issuer=os.environ.get("NEXUS_OIDC_ISSUER") or None,

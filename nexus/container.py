@@ -8,11 +8,11 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
+from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.session import make_boto_client
 from adapters.s3.store import S3ObjectStore
-from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
-from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
 from domains.identity.services.auth import AuthService, ProfileService
@@ -60,7 +60,9 @@ class Gateways(containers.DeclarativeContainer):
 def _oidc(cfg: NexusConfig) -> OidcVerifier | None:
     if not (cfg.oidc_issuer and cfg.oidc_jwks):
         return None
-    return OidcVerifier(issuer=cfg.oidc_issuer, audience=cfg.oidc_audience, jwks_source=cfg.oidc_jwks)
+    return OidcVerifier(
+        issuer=cfg.oidc_issuer, audience=cfg.oidc_audience, jwks_source=cfg.oidc_jwks
+    )
 
 
 class Identity(containers.DeclarativeContainer):
@@ -86,7 +88,10 @@ class Identity(containers.DeclarativeContainer):
         oidc=providers.Callable(_oidc, config),
     )
     throttle = providers.Singleton(
-        DynamoLoginThrottle, gateways.dynamo, clock=clock, limit=config.provided.login_limit,
+        DynamoLoginThrottle,
+        gateways.dynamo,
+        clock=clock,
+        limit=config.provided.login_limit,
         window=900,
     )
     auth = providers.Singleton(

@@ -17,7 +17,9 @@ ISSUER = "nexus-workbench"
 
 
 class JwtTokenService:
-    def __init__(self, *, secret: str, clock: Clock, ttl_seconds: int, oidc: OidcVerifier | None = None) -> None:
+    def __init__(
+        self, *, secret: str, clock: Clock, ttl_seconds: int, oidc: OidcVerifier | None = None
+    ) -> None:
         self._secret = secret
         self._clock = clock
         self._ttl = ttl_seconds
@@ -25,8 +27,14 @@ class JwtTokenService:
 
     def issue(self, *, user_id: str, session_id: str) -> tuple[str, int]:
         now = self._clock.now()
-        claims = {"iss": ISSUER, "sub": user_id, "sid": session_id, "typ": "access",
-                  "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=self._ttl)).timestamp())}
+        claims = {
+            "iss": ISSUER,
+            "sub": user_id,
+            "sid": session_id,
+            "typ": "access",
+            "iat": int(now.timestamp()),
+            "exp": int((now + timedelta(seconds=self._ttl)).timestamp()),
+        }
         return jwt.encode(claims, self._secret, algorithm="HS256"), self._ttl
 
     def verify(self, token: str) -> AccessClaims:
@@ -37,13 +45,20 @@ class JwtTokenService:
         if header.get("alg") != "HS256" and self._oidc is not None:
             return self._oidc.verify(token)
         try:
-            claims = jwt.decode(token, self._secret, algorithms=["HS256"], issuer=ISSUER,
-                                options={"require": ["exp", "sub", "iss"]})
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                issuer=ISSUER,
+                options={"require": ["exp", "sub", "iss"]},
+            )
         except jwt.PyJWTError as e:
             raise Unauthenticated("invalid or expired token") from e
         if claims.get("typ") != "access":
             raise Unauthenticated("not an access token")
-        return AccessClaims(claims["sub"], claims.get("sid"), datetime.fromtimestamp(claims["exp"], UTC), ISSUER)
+        return AccessClaims(
+            claims["sub"], claims.get("sid"), datetime.fromtimestamp(claims["exp"], UTC), ISSUER
+        )
 
 
 class OidcVerifier:
@@ -61,7 +76,7 @@ class OidcVerifier:
             if self._source.startswith(("http://", "https://")):
                 import urllib.request
 
-                with urllib.request.urlopen(self._source, timeout=5) as response:  # noqa: S310
+                with urllib.request.urlopen(self._source, timeout=5) as response:
                     document = json.loads(response.read())
             else:
                 document = json.loads(Path(self._source).read_text())
@@ -70,14 +85,24 @@ class OidcVerifier:
 
     def verify(self, token: str) -> AccessClaims:
         try:
-            kid = jwt.get_unverified_header(token).get("kid")
+            kid = str(jwt.get_unverified_header(token).get("kid", ""))
             key = self._jwks().get(kid)
             if key is None:
                 raise Unauthenticated("unknown signing key")
-            claims = jwt.decode(token, key.key, algorithms=["RS256"], issuer=self.issuer,
-                                audience=self._audience, options={"require": ["exp", "sub", "iss"],
-                                                                  "verify_aud": self._audience is not None})
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                issuer=self.issuer,
+                audience=self._audience,
+                options={
+                    "require": ["exp", "sub", "iss"],
+                    "verify_aud": self._audience is not None,
+                },
+            )
         except jwt.PyJWTError as e:
             raise Unauthenticated("invalid or expired token") from e
         subject = claims.get("email") or claims["sub"]
-        return AccessClaims(f"oidc:{subject}", None, datetime.fromtimestamp(claims["exp"], UTC), self.issuer)
+        return AccessClaims(
+            f"oidc:{subject}", None, datetime.fromtimestamp(claims["exp"], UTC), self.issuer
+        )

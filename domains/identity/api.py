@@ -28,8 +28,11 @@ def _client(request: HttpRequest) -> ClientInfo:
 
 
 def _tokens(pair: TokenPair) -> dict[str, Any]:
-    return {"access_token": pair.access_token, "refresh_token": pair.refresh_token,
-            "expires_in": pair.expires_in}
+    return {
+        "access_token": pair.access_token,
+        "refresh_token": pair.refresh_token,
+        "expires_in": pair.expires_in,
+    }
 
 
 def _user(user: User) -> dict[str, Any]:
@@ -53,35 +56,51 @@ def _json(request: HttpRequest, body: Any, status: int = 200, version: int | Non
 
 # -- /auth --------------------------------------------------------------------------------------
 
+
 @auth_router.post("/register", response={201: s.UserOut}, auth=None)
 def register(request: HttpRequest, body: s.RegisterIn) -> Any:
-    user = service("identity").auth().register(
-        email=body.email, password=body.password, display_name=body.display_name,
-        client=_client(request))
+    user = (
+        service("identity")
+        .auth()
+        .register(
+            email=body.email,
+            password=body.password,
+            display_name=body.display_name,
+            client=_client(request),
+        )
+    )
     return _json(request, _user(user), 201, user.version)
 
 
 @auth_router.post("/login", response=s.TokenOut, auth=None)
 def login(request: HttpRequest, body: s.LoginIn) -> Any:
-    return _tokens(service("identity").auth().login(
-        email=body.email, password=body.password, client=_client(request)))
+    return _tokens(
+        service("identity")
+        .auth()
+        .login(email=body.email, password=body.password, client=_client(request))
+    )
 
 
 @auth_router.post("/refresh", response=s.TokenOut, auth=None)
 def refresh(request: HttpRequest, body: s.RefreshIn) -> Any:
-    return _tokens(service("identity").auth().refresh(
-        refresh_token=body.refresh_token, client=_client(request)))
+    return _tokens(
+        service("identity")
+        .auth()
+        .refresh(refresh_token=body.refresh_token, client=_client(request))
+    )
 
 
 @auth_router.post("/logout", response={204: None})
 def logout(request: HttpRequest) -> Any:
     principal = principal_of(request)
-    service("identity").auth().logout(principal=principal, session_id=principal.session_id,
-                                      client=_client(request))
-    return 204, None
+    service("identity").auth().logout(
+        principal=principal, session_id=principal.session_id, client=_client(request)
+    )
+    return HttpResponse(status=204)
 
 
 # -- /me ----------------------------------------------------------------------------------------
+
 
 @me_router.get("", response=s.UserOut)
 def me(request: HttpRequest) -> Any:
@@ -92,9 +111,17 @@ def me(request: HttpRequest) -> Any:
 @me_router.patch("", response=s.UserOut)
 def me_update(request: HttpRequest, body: s.MePatch) -> Any:
     prefs = body.preferences.dict(exclude_unset=True) if body.preferences else None
-    user = service("identity").profiles().update(
-        principal=principal_of(request), expected_version=if_match(request),
-        display_name=body.display_name, preferences=prefs, request_id=request_id_of(request))
+    user = (
+        service("identity")
+        .profiles()
+        .update(
+            principal=principal_of(request),
+            expected_version=if_match(request),
+            display_name=body.display_name,
+            preferences=prefs,
+            request_id=request_id_of(request),
+        )
+    )
     return _json(request, _user(user), version=user.version)
 
 
@@ -108,24 +135,36 @@ def my_sessions(request: HttpRequest) -> Any:
 @me_router.delete("/sessions/{session_id}", response={204: None})
 def revoke_session(request: HttpRequest, session_id: str) -> Any:
     service("identity").auth().revoke_session(
-        principal=principal_of(request), session_id=session_id, client=_client(request))
-    return 204, None
+        principal=principal_of(request), session_id=session_id, client=_client(request)
+    )
+    return HttpResponse(status=204)
 
 
 # -- /organizations -----------------------------------------------------------------------------
 
+
 @org_router.post("", response={201: s.OrganizationOut})
 def organization_create(request: HttpRequest, body: s.OrganizationIn) -> Any:
-    org = service("identity").organizations().create(
-        principal=principal_of(request), name=body.name, description=body.description,
-        request_id=request_id_of(request))
+    org = (
+        service("identity")
+        .organizations()
+        .create(
+            principal=principal_of(request),
+            name=body.name,
+            description=body.description,
+            request_id=request_id_of(request),
+        )
+    )
     return _json(request, _org(org), 201, org.version)
 
 
 @org_router.get("", response=PageOut[s.MyOrganizationOut])
 def organization_list_mine(request: HttpRequest, params: Query[PageParams]) -> Any:
-    page = service("identity").organizations().list_mine(
-        principal=principal_of(request), page=params.request())
+    page = (
+        service("identity")
+        .organizations()
+        .list_mine(principal=principal_of(request), page=params.request())
+    )
     return page_out(page, lambda pair: {"organization": _org(pair[0]), "role": pair[1]})
 
 
@@ -137,28 +176,45 @@ def organization_get(request: HttpRequest, org_id: str) -> Any:
 
 @org_router.patch("/{org_id}", response=s.OrganizationOut)
 def organization_update(request: HttpRequest, org_id: str, body: s.OrganizationPatch) -> Any:
-    org = service("identity").organizations().update(
-        ctx=tenant_of(request, org_id), expected_version=if_match(request),
-        name=body.name, description=body.description)
+    org = (
+        service("identity")
+        .organizations()
+        .update(
+            ctx=tenant_of(request, org_id),
+            expected_version=if_match(request),
+            name=body.name,
+            description=body.description,
+        )
+    )
     return _json(request, _org(org), version=org.version)
 
 
 @org_router.get("/{org_id}/members", response=PageOut[s.MemberOut])
 def member_list(request: HttpRequest, org_id: str, params: Query[PageParams]) -> Any:
-    page = service("identity").memberships().list(
-        ctx=tenant_of(request, org_id), page=params.request())
+    page = (
+        service("identity")
+        .memberships()
+        .list(ctx=tenant_of(request, org_id), page=params.request())
+    )
     return page_out(page, _member)
 
 
 @org_router.patch("/{org_id}/members/{user_id}", response=s.MemberOut)
 def member_change_role(request: HttpRequest, org_id: str, user_id: str, body: s.RoleIn) -> Any:
-    member = service("identity").memberships().change_role(
-        ctx=tenant_of(request, org_id), user_id=user_id, role=body.role,
-        expected_version=if_match(request))
+    member = (
+        service("identity")
+        .memberships()
+        .change_role(
+            ctx=tenant_of(request, org_id),
+            user_id=user_id,
+            role=body.role,
+            expected_version=if_match(request),
+        )
+    )
     return _json(request, _member(member), version=member.version)
 
 
 @org_router.delete("/{org_id}/members/{user_id}", response={204: None})
 def member_remove(request: HttpRequest, org_id: str, user_id: str) -> Any:
     service("identity").memberships().remove(ctx=tenant_of(request, org_id), user_id=user_id)
-    return 204, None
+    return HttpResponse(status=204)

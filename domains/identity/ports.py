@@ -43,8 +43,9 @@ class MembershipRepository(Protocol):
 
     def owners(self, org_id: str) -> list[Membership]: ...
 
-    def add(self, membership: Membership) -> None:
-        """Stage a new membership and ADD 1 to the organisation's member count."""
+    def add(self, membership: Membership, *, count: bool = True) -> None:
+        """Stage a new membership and ADD 1 to the organisation's member count (`count=False`
+        when the organisation is created in the same transaction with its count set)."""
 
     def save(self, membership: Membership) -> None: ...
 

@@ -36,8 +36,10 @@ def tenant_of(
     """The tenant named by `org_id` (a path) or the X-Organization-Id header, cached."""
     wanted = org_id or request.headers.get(ORG_HEADER, "")
     if not wanted:
-        raise ValidationFailed(f"{ORG_HEADER} header required",
-                               errors=[{"loc": ["header", ORG_HEADER], "msg": "required"}])
+        raise ValidationFailed(
+            f"{ORG_HEADER} header required",
+            errors=[{"loc": ["header", ORG_HEADER], "msg": "required"}],
+        )
     cache: dict[str, TenantContext] = request.__dict__.setdefault("_nexus_tenants", {})
     if wanted not in cache:
         if not is_valid_id(wanted):

@@ -55,13 +55,25 @@ def signup(stack, http):  # type: ignore[no-untyped-def]
     def make(name: str = "user", *, org: bool = False) -> Caller:
         email = f"{name}{next(_emails)}@example.com"
         password = "correct horse battery 9"
-        registered = http.post("/api/auth/register", {"email": email, "password": password,
-                               "display_name": name}, content_type="application/json")
+        registered = http.post(
+            "/api/auth/register",
+            {"email": email, "password": password, "display_name": name},
+            content_type="application/json",
+        )
         assert registered.status_code == 201, registered.content
-        tokens = http.post("/api/auth/login", {"email": email, "password": password},
-                           content_type="application/json").json()
-        caller = Caller(http, email, password, registered.json()["id"], tokens["access_token"],
-                        tokens["refresh_token"])
+        tokens = http.post(
+            "/api/auth/login",
+            {"email": email, "password": password},
+            content_type="application/json",
+        ).json()
+        caller = Caller(
+            http,
+            email,
+            password,
+            registered.json()["id"],
+            tokens["access_token"],
+            tokens["refresh_token"],
+        )
         if org:
             created = caller.call("POST", "/api/organizations", {"name": f"{name} org"})
             assert created.status_code == 201, created.content

@@ -37,8 +37,9 @@ def test_register_rejects_bad_input_with_422(stack, http, body):  # type: ignore
 
 def test_email_is_unique_case_insensitively(signup, http):  # type: ignore[no-untyped-def]
     ada = signup("ada")
-    again = _post(http, "/api/auth/register",
-                  {"email": ada.email.upper(), "password": "another secret 12"})
+    again = _post(
+        http, "/api/auth/register", {"email": ada.email.upper(), "password": "another secret 12"}
+    )
     assert again.status_code == 409
 
 
@@ -53,7 +54,12 @@ def test_login_failures_look_the_same_known_or_unknown(signup, http):  # type: i
 def test_login_is_throttled_per_account(signup, http):  # type: ignore[no-untyped-def]
     ada = signup("ada")
     for _ in range(5):
-        assert _post(http, "/api/auth/login", {"email": ada.email, "password": "nope nope 1"}).status_code == 401
+        assert (
+            _post(
+                http, "/api/auth/login", {"email": ada.email, "password": "nope nope 1"}
+            ).status_code
+            == 401
+        )
     blocked = _post(http, "/api/auth/login", {"email": ada.email, "password": ada.password})
     assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
 
@@ -89,7 +95,11 @@ def test_me_requires_a_valid_token(stack, http, header):  # type: ignore[no-unty
 def test_expired_and_tampered_tokens_are_401(signup, http):  # type: ignore[no-untyped-def]
     ada = signup("ada")
     claims = jwt.decode(ada.access, options={"verify_signature": False})
-    expired = jwt.encode({**claims, "exp": claims["iat"] - 1}, "whatever-but-at-least-32-bytes-long!!", algorithm="HS256")
+    expired = jwt.encode(
+        {**claims, "exp": claims["iat"] - 1},
+        "whatever-but-at-least-32-bytes-long!!",
+        algorithm="HS256",
+    )
     tampered = ada.access[:-3] + ("AAA" if not ada.access.endswith("AAA") else "BBB")
     forged = jwt.encode(claims, "not-our-secret-at-least-32-bytes-long!!", algorithm="HS256")
     for token in (expired, tampered, forged):
@@ -98,8 +108,12 @@ def test_expired_and_tampered_tokens_are_401(signup, http):  # type: ignore[no-u
 
 def test_patch_me_honours_if_match(signup):  # type: ignore[no-untyped-def]
     ada = signup("ada")
-    ok = ada.call("PATCH", "/api/me", {"display_name": "Ada L.", "preferences": {"theme": "dark"}},
-                  **{"If-Match": '"1"'})
+    ok = ada.call(
+        "PATCH",
+        "/api/me",
+        {"display_name": "Ada L.", "preferences": {"theme": "dark"}},
+        **{"If-Match": '"1"'},
+    )
     assert ok.status_code == 200, ok.content
     assert ok.json()["display_name"] == "Ada L." and ok.json()["preferences"]["theme"] == "dark"
     assert ok["ETag"] == '"2"'
@@ -116,8 +130,12 @@ def test_sessions_are_listed_and_revocable_by_their_owner_only(signup):  # type:
     assert bob.call("DELETE", f"/api/me/sessions/{sessions[0]['id']}").status_code == 404
     assert ada.call("DELETE", f"/api/me/sessions/{sessions[0]['id']}").status_code == 204
     assert ada.call("GET", "/api/me/sessions").json() == []
-    assert ada.http.post("/api/auth/refresh", {"refresh_token": ada.refresh},
-                         content_type="application/json").status_code == 401
+    assert (
+        ada.http.post(
+            "/api/auth/refresh", {"refresh_token": ada.refresh}, content_type="application/json"
+        ).status_code
+        == 401
+    )
 
 
 def test_logout_revokes_the_current_session(signup, http):  # type: ignore[no-untyped-def]

@@ -53,8 +53,9 @@ class DynamoOrganizationRepository(DynamoRepository[Organization]):
         return self._batch_get([org_key(i) for i in org_ids])
 
     def add(self, org: Organization) -> None:
+        item = {**self.to_item(org), "member_count": org.member_count}
         self._uow.stage(
-            lambda tx: tx.put(self.table, self.to_item(org), versioned=True, expected_version=None),
+            lambda tx: tx.put(self.table, item, versioned=True, expected_version=None),
             on_condition=Conflict("organisation exists"),
         )
 
@@ -62,8 +63,13 @@ class DynamoOrganizationRepository(DynamoRepository[Organization]):
         # An update, not a put: member_count is kept by ADD and must survive.
         changes = {k: v for k, v in self.to_item(org).items() if k not in ("pk", "sk")}
         self._uow.stage(
-            lambda tx: tx.update(self.table, org_key(org.id), set=changes, versioned=True,
-                                 expected_version=org.version),
+            lambda tx: tx.update(
+                self.table,
+                org_key(org.id),
+                set=changes,
+                versioned=True,
+                expected_version=org.version,
+            ),
             on_condition=PreconditionFailed(STALE.format("organisation")),
         )
 
@@ -86,8 +92,9 @@ class DynamoMembershipRepository(DynamoRepository[Membership]):
         }
 
     def from_item(self, item: dict[str, Any]) -> Membership:
-        return Membership(item["org_id"], item["user_id"], item["role"], item["joined_at"],
-                          item.get("version", 0))
+        return Membership(
+            item["org_id"], item["user_id"], item["role"], item["joined_at"], item.get("version", 0)
+        )
 
     def get(self, org_id: str, user_id: str) -> Membership | None:
         return self._get(membership_key(org_id, user_id))
@@ -100,22 +107,29 @@ class DynamoMembershipRepository(DynamoRepository[Membership]):
         return self._query_page(Key("gsi1pk").eq(f"USER#{user_id}"), index="gsi1", page=page)
 
     def owners(self, org_id: str) -> list[Membership]:
-        page = self._query_page(Key("gsi2pk").eq(f"ORG#{org_id}#ROLE#owner"), index="gsi2",
-                                page=PageRequest(limit=100))
+        page = self._query_page(
+            Key("gsi2pk").eq(f"ORG#{org_id}#ROLE#owner"), index="gsi2", page=PageRequest(limit=100)
+        )
         return list(page.items)
 
-    def add(self, membership: Membership) -> None:
+    def add(self, membership: Membership, *, count: bool = True) -> None:
         self._uow.stage(
-            lambda tx: tx.put(self.table, self.to_item(membership), versioned=True,
-                              expected_version=None),
+            lambda tx: tx.put(
+                self.table, self.to_item(membership), versioned=True, expected_version=None
+            ),
             on_condition=Conflict("already a member"),
         )
-        self._count(membership.org_id, +1)
+        if count:
+            self._count(membership.org_id, +1)
 
     def save(self, membership: Membership) -> None:
         self._uow.stage(
-            lambda tx: tx.put(self.table, self.to_item(membership), versioned=True,
-                              expected_version=membership.version),
+            lambda tx: tx.put(
+                self.table,
+                self.to_item(membership),
+                versioned=True,
+                expected_version=membership.version,
+            ),
             on_condition=PreconditionFailed(STALE.format("membership")),
         )
 
@@ -129,6 +143,10 @@ class DynamoMembershipRepository(DynamoRepository[Membership]):
 
     def _count(self, org_id: str, delta: int) -> None:
         self._uow.stage(
-            lambda tx: tx.update("organization-data", org_key(org_id), add={"member_count": delta},
-                                 condition=Attr("pk").exists()),
+            lambda tx: tx.update(
+                "organization-data",
+                org_key(org_id),
+                add={"member_count": delta},
+                condition=Attr("pk").exists(),
+            ),
         )

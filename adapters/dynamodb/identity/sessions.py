@@ -70,26 +70,32 @@ class DynamoSessionRepository(DynamoRepository[Session]):
         found: list[Session] = []
         cursor = None
         while True:
-            page = self._query_page(condition, index=index, page=PageRequest(100, cursor),
-                                    scan_forward=False)
+            page = self._query_page(
+                condition, index=index, page=PageRequest(100, cursor), scan_forward=False
+            )
             found += page.items
             if page.next_cursor is None:
                 return found
             cursor = page.next_cursor
 
     def add(self, session: Session) -> None:
-        self._uow.stage(lambda tx: tx.put(self.table, self.to_item(session),
-                                          condition=Attr("pk").not_exists()))
+        self._uow.stage(
+            lambda tx: tx.put(self.table, self.to_item(session), condition=Attr("pk").not_exists())
+        )
 
     def replace(self, old: Session, new: Session) -> None:
         self._uow.stage(
-            lambda tx: tx.update(self.table, session_key(old.id), set={"replaced_by": new.id},
-                                 condition=Attr("replaced_by").not_exists() & Attr("revoked_at").not_exists()),
+            lambda tx: tx.update(
+                self.table,
+                session_key(old.id),
+                set={"replaced_by": new.id},
+                condition=Attr("replaced_by").not_exists() & Attr("revoked_at").not_exists(),
+            ),
             on_condition=Conflict("refresh token already used"),
         )
         self.add(new)
 
     def revoke(self, session: Session, at: datetime) -> None:
-        self._uow.stage(lambda tx: tx.update(self.table, session_key(session.id),
-                                             set={"revoked_at": at}))
-
+        self._uow.stage(
+            lambda tx: tx.update(self.table, session_key(session.id), set={"revoked_at": at})
+        )

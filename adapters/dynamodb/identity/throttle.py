@@ -34,7 +34,9 @@ class DynamoLoginThrottle:
         found = self._client.batch_get_item(RequestItems={TABLE: {"Keys": keys}})
         for item in found.get("Responses", {}).get(TABLE, []):
             if int(item.get("failures", {}).get("N", "0")) >= self._limit:
-                raise Throttled("too many failed sign-ins; try again later", retry_after=self._window)
+                raise Throttled(
+                    "too many failed sign-ins; try again later", retry_after=self._window
+                )
 
     def failed(self, scopes: list[str]) -> None:
         for scope in scopes:

@@ -58,8 +58,9 @@ class DynamoUserRepository(DynamoRepository[User]):
         return self._get(user_key(user_id))
 
     def get_by_email(self, email: str) -> User | None:
-        claim = self._client.get_item(self.table, Key={
-            "pk": {"S": email_key(email)["pk"]}, "sk": {"S": "UNIQUE"}})
+        claim = self._client.get_item(
+            self.table, Key={"pk": {"S": email_key(email)["pk"]}, "sk": {"S": "UNIQUE"}}
+        )
         if "Item" not in claim:
             return None
         return self.get(claim["Item"]["user_id"]["S"])
@@ -74,14 +75,16 @@ class DynamoUserRepository(DynamoRepository[User]):
             on_condition=Conflict("an account with this e-mail exists"),
         )
         self._uow.stage(
-            lambda tx: tx.put(self.table, self.to_item(user), versioned=True, expected_version=None),
+            lambda tx: tx.put(
+                self.table, self.to_item(user), versioned=True, expected_version=None
+            ),
             on_condition=Conflict("user exists"),
         )
 
     def save(self, user: User) -> None:
         self._uow.stage(
-            lambda tx: tx.put(self.table, self.to_item(user), versioned=True,
-                              expected_version=user.version),
+            lambda tx: tx.put(
+                self.table, self.to_item(user), versioned=True, expected_version=user.version
+            ),
             on_condition=PreconditionFailed("the user changed since it was read"),
         )
-

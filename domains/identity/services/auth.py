@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 from datetime import timedelta
 
 from domains.identity.model import Session, User, normalise_email
@@ -245,7 +246,7 @@ class ProfileService:
         principal: Principal,
         expected_version: int | None,
         display_name: str | None = None,
-        preferences: dict[str, object] | None = None,
+        preferences: dict[str, Any] | None = None,
         request_id: str = "",
     ) -> User:
         if principal.api_key_id:

@@ -18,7 +18,9 @@ from domains.shared.tenancy import Principal, TenantContext
 def _name(raw: str) -> str:
     name = raw.strip()
     if not 1 <= len(name) <= 120:
-        raise ValidationFailed("invalid name", errors=[{"loc": ["name"], "msg": "1 to 120 characters"}])
+        raise ValidationFailed(
+            "invalid name", errors=[{"loc": ["name"], "msg": "1 to 120 characters"}]
+        )
     return name
 
 
@@ -32,17 +34,28 @@ class OrganizationService:
         self._uow = uow
         self._clock = clock
 
-    def create(self, *, principal: Principal, name: str, description: str = "",
-               request_id: str = "") -> Organization:
+    def create(
+        self, *, principal: Principal, name: str, description: str = "", request_id: str = ""
+    ) -> Organization:
         now = self._clock.now()
-        org = Organization(new_id(), _name(name), principal.user_id, now, now, description.strip())
+        org = Organization(
+            new_id(), _name(name), principal.user_id, now, now, description.strip(), member_count=1
+        )
         with self._uow() as uow:
             uow.organizations.add(org)
-            uow.memberships.add(Membership(org.id, principal.user_id, "owner", now))
-            uow.audit(audit(org_id=org.id, principal=principal, action="organization.create",
-                            resource=("organization", org.id), at=now, request_id=request_id))
+            uow.memberships.add(Membership(org.id, principal.user_id, "owner", now), count=False)
+            uow.audit(
+                audit(
+                    org_id=org.id,
+                    principal=principal,
+                    action="organization.create",
+                    resource=("organization", org.id),
+                    at=now,
+                    request_id=request_id,
+                )
+            )
             uow.commit()
-        return replace(org, version=1, member_count=1)
+        return replace(org, version=1)
 
     def get(self, *, ctx: TenantContext) -> Organization:
         ctx.require(Permission.ORG_READ)
@@ -52,8 +65,14 @@ class OrganizationService:
             raise NotFound("organisation not found")
         return org
 
-    def update(self, *, ctx: TenantContext, expected_version: int | None, name: str | None = None,
-               description: str | None = None) -> Organization:
+    def update(
+        self,
+        *,
+        ctx: TenantContext,
+        expected_version: int | None,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> Organization:
         ctx.require(Permission.ORG_WRITE)
         now = self._clock.now()
         with self._uow() as uow:
@@ -61,20 +80,35 @@ class OrganizationService:
             if org is None:
                 raise NotFound("organisation not found")
             _check_version(expected_version, org.version, "organisation")
-            changed = replace(org, name=_name(name) if name is not None else org.name,
-                              description=description.strip() if description is not None else org.description,
-                              updated_at=now)
+            changed = replace(
+                org,
+                name=_name(name) if name is not None else org.name,
+                description=description.strip() if description is not None else org.description,
+                updated_at=now,
+            )
             uow.organizations.save(changed)
-            uow.audit(audit(org_id=org.id, principal=ctx.principal, action="organization.update",
-                            resource=("organization", org.id), at=now, request_id=ctx.request_id))
+            uow.audit(
+                audit(
+                    org_id=org.id,
+                    principal=ctx.principal,
+                    action="organization.update",
+                    resource=("organization", org.id),
+                    at=now,
+                    request_id=ctx.request_id,
+                )
+            )
             uow.commit()
         return replace(changed, version=org.version + 1)
 
-    def list_mine(self, *, principal: Principal, page: PageRequest) -> Page[tuple[Organization, str]]:
+    def list_mine(
+        self, *, principal: Principal, page: PageRequest
+    ) -> Page[tuple[Organization, str]]:
         """My organisations with my role in each: one Query, one BatchGetItem."""
         with self._uow() as uow:
             memberships = uow.memberships.list_for_user(principal.user_id, page)
-            orgs = {o.id: o for o in uow.organizations.get_many([m.org_id for m in memberships.items])}
+            orgs = {
+                o.id: o for o in uow.organizations.get_many([m.org_id for m in memberships.items])
+            }
         items = [(orgs[m.org_id], m.role) for m in memberships.items if m.org_id in orgs]
         return Page(items, memberships.next_cursor)
 
@@ -89,8 +123,9 @@ class MembershipService:
         with self._uow() as uow:
             return uow.memberships.list_members(ctx.org_id, page)
 
-    def change_role(self, *, ctx: TenantContext, user_id: str, role: str,
-                    expected_version: int | None = None) -> Membership:
+    def change_role(
+        self, *, ctx: TenantContext, user_id: str, role: str, expected_version: int | None = None
+    ) -> Membership:
         ctx.require(Permission.MEMBER_MANAGE)
         check_role(role)
         if role == "owner" and ctx.role != "owner":
@@ -103,9 +138,17 @@ class MembershipService:
                 ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             changed = member.with_role(role)
             uow.memberships.save(changed)
-            uow.audit(audit(org_id=ctx.org_id, principal=ctx.principal, action="member.change_role",
-                            resource=("member", user_id), at=now, request_id=ctx.request_id,
-                            role=role))
+            uow.audit(
+                audit(
+                    org_id=ctx.org_id,
+                    principal=ctx.principal,
+                    action="member.change_role",
+                    resource=("member", user_id),
+                    at=now,
+                    request_id=ctx.request_id,
+                    role=role,
+                )
+            )
             uow.commit()
         return replace(changed, version=member.version + 1)
 
@@ -118,8 +161,16 @@ class MembershipService:
             ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             uow.memberships.remove(member)
             action = "member.leave" if user_id == ctx.principal.user_id else "member.remove"
-            uow.audit(audit(org_id=ctx.org_id, principal=ctx.principal, action=action,
-                            resource=("member", user_id), at=now, request_id=ctx.request_id))
+            uow.audit(
+                audit(
+                    org_id=ctx.org_id,
+                    principal=ctx.principal,
+                    action=action,
+                    resource=("member", user_id),
+                    at=now,
+                    request_id=ctx.request_id,
+                )
+            )
             uow.commit()
 
     @staticmethod

@@ -18,5 +18,6 @@ class MembershipTenantResolver:
         if membership is None:
             # Not a member looks exactly like no such organisation: ids cannot be probed.
             raise NotFound("organisation not found")
-        return TenantContext(org_id, principal, membership.role,
-                             permissions_for(membership.role), request_id)
+        return TenantContext(
+            org_id, principal, membership.role, permissions_for(membership.role), request_id
+        )
