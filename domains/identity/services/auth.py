@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from domains.identity.model import Session, User, normalise_email
 from domains.identity.ports import (
