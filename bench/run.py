@@ -63,23 +63,23 @@ def main() -> int:
     bench = Bench.build()
     n = int(os.environ.get("NEXUS_BENCH_N", "300"))
     print(f"Nexus bench against moto's server over HTTP ({n} calls per measurement)\n")
-    print(f"{'round trip':<44}{'median ms':>10}{'p95 ms':>10}{'ratio':>8}")
+    print(f"{'round trip':<46}{'median ms':>10}{'p95 ms':>10}{'ratio':>8}")
     for name, ours, raw in bench.round_trips():
         mine, theirs = paired(ours, raw, n)
         ratio = statistics.median(mine) / statistics.median(theirs)
-        print(f"{name:<44}{statistics.median(mine):>10.2f}{_p(mine, 0.95):>10.2f}{ratio:>8.2f}")
+        print(f"{name:<46}{statistics.median(mine):>10.2f}{_p(mine, 0.95):>10.2f}{ratio:>8.2f}")
         print(
-            f"{'  raw boto3 call it needs':<44}{statistics.median(theirs):>10.2f}"
+            f"{'  raw boto3 call it needs':<46}{statistics.median(theirs):>10.2f}"
             f"{_p(theirs, 0.95):>10.2f}{1.0:>8.2f}"
         )
-    print(f"\n{'operation':<44}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
+    print(f"\n{'operation':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
     for name, records in bench.operations():
         reads = sum(r.read_units for r in records)
         writes = sum(r.write_units for r in records)
         made = ", ".join(
             f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
         )
-        print(f"{name:<44}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
     server.stop()  # type: ignore[attr-defined]
     return 0
 

@@ -24,6 +24,8 @@ class Bench:
     container: Container
     repo: ProjectRecords
     http: Client
+    token: str = ""
+    org_id: str = ""
 
     @classmethod
     def build(cls) -> Bench:
@@ -38,7 +40,56 @@ class Bench:
         )
         for i in range(250):
             repo.create(_project(i))
-        return cls(container, repo, Client())
+        bench = cls(container, repo, Client())
+        bench.sign_in()
+        return bench
+
+    def sign_in(self) -> None:
+        """A user with an organisation, for the authenticated tenant-scoped read."""
+        body = {"email": "bench@example.com", "password": "bench password 42"}
+        self.http.post("/api/auth/register", body, content_type="application/json")
+        login = self.http.post("/api/auth/login", body, content_type="application/json")
+        self.token = login.json()["access_token"]
+        created = self.http.post(
+            "/api/organizations",
+            {"name": "Bench"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self._auth,
+        )
+        self.org_id = created.json()["id"]
+
+    @property
+    def _auth(self) -> str:
+        return f"Bearer {self.token}"
+
+    def org_read(self) -> object:
+        return self.http.get(f"/api/organizations/{self.org_id}", HTTP_AUTHORIZATION=self._auth)
+
+    def org_create(self) -> object:
+        return self.http.post(
+            "/api/organizations",
+            {"name": "Another"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self._auth,
+        )
+
+    def raw_org_read(self) -> object:
+        dynamo = self.container.gateways.dynamo()
+        user_id = self._user_id
+        self.raw.get_item(
+            TableName=dynamo.name("organization-memberships"),
+            Key={"pk": {"S": f"ORG#{self.org_id}"}, "sk": {"S": f"MEMBER#{user_id}"}},
+        )
+        return self.raw.get_item(
+            TableName=dynamo.name("organization-data"),
+            Key={"pk": {"S": f"ORG#{self.org_id}"}, "sk": {"S": "PROFILE"}},
+        )
+
+    @property
+    def _user_id(self) -> str:
+        import jwt
+
+        return str(jwt.decode(self.token, options={"verify_signature": False})["sub"])
 
     @property
     def raw(self) -> Any:
@@ -51,6 +102,11 @@ class Bench:
             "GET /api/health (ListTables)",
             lambda: self.http.get("/api/health"),
             lambda: self.raw.list_tables(),
+        )
+        yield (
+            "GET /api/organizations/{id} (auth + tenant)",
+            self.org_read,
+            self.raw_org_read,
         )
         yield (
             "repository get of one item (GetItem)",
@@ -68,6 +124,8 @@ class Bench:
         key = project_key(ORG, "p0001")
         steps: list[tuple[str, Callable[[], object]]] = [
             ("GET /api/health", lambda: self.http.get("/api/health")),
+            ("GET /api/organizations/{id} (auth + tenant)", self.org_read),
+            ("POST /api/organizations (org+member+audit)", self.org_create),
             ("get one 1 KB item", lambda: repo.get(key)),
             ("put a new 1 KB item (2 GSIs)", lambda: repo.create(_project(9999))),
             ("get, then versioned update of one attribute", lambda: _bump_version(repo, key)),
