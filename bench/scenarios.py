@@ -26,6 +26,7 @@ class Bench:
     http: Client
     token: str = ""
     org_id: str = ""
+    api_key: str = ""
 
     @classmethod
     def build(cls) -> Bench:
@@ -57,6 +58,13 @@ class Bench:
             HTTP_AUTHORIZATION=self._auth,
         )
         self.org_id = created.json()["id"]
+        minted = self.http.post(
+            f"/api/organizations/{self.org_id}/api-keys",
+            {"name": "bench", "permissions": ["org:read"]},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self._auth,
+        )
+        self.api_key = minted.json()["key"]
 
     @property
     def _auth(self) -> str:
@@ -64,6 +72,9 @@ class Bench:
 
     def org_read(self) -> object:
         return self.http.get(f"/api/organizations/{self.org_id}", HTTP_AUTHORIZATION=self._auth)
+
+    def org_read_by_key(self) -> object:
+        return self.http.get(f"/api/organizations/{self.org_id}", HTTP_X_API_KEY=self.api_key)
 
     def org_create(self) -> object:
         return self.http.post(
@@ -125,6 +136,7 @@ class Bench:
         steps: list[tuple[str, Callable[[], object]]] = [
             ("GET /api/health", lambda: self.http.get("/api/health")),
             ("GET /api/organizations/{id} (auth + tenant)", self.org_read),
+            ("GET /api/organizations/{id} (API key + tenant)", self.org_read_by_key),
             ("POST /api/organizations (org+member+audit)", self.org_create),
             ("get one 1 KB item", lambda: repo.get(key)),
             ("put a new 1 KB item (2 GSIs)", lambda: repo.create(_project(9999))),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from domains.identity import api as identity_api
+from domains.identity import api_audit, api_invitations, api_keys, api_settings
+from domains.identity.api_content import content_router
 from nexus import __version__, health, problems
 from nexus.security import RequestAuth
 
@@ -22,3 +24,9 @@ api.add_router("/", health.router)
 api.add_router("/auth", identity_api.auth_router)
 api.add_router("/me", identity_api.me_router)
 api.add_router("/organizations", identity_api.org_router)
+api.add_router("/content", content_router)
+api.add_router("/", api_invitations.router)
+api.add_router("/organizations", api_keys.router)
+api.add_router("/organizations", api_audit.router)
+api.add_router("/settings", api_settings.settings_router)
+api.add_router("/organizations", api_settings.org_settings_router)

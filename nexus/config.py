@@ -17,6 +17,10 @@
 | NEXUS_EMULATED_STORE | 0 | 1 when boto3 is intercepted in-process (moto): capacity is computed |
 | NEXUS_ACCESS_TTL | 900 | lifetime of an access token, seconds |
 | NEXUS_REFRESH_TTL_DAYS | 30 | lifetime of a refresh-token session, days |
+| NEXUS_INVITATION_TTL_DAYS | 7 | how long an invitation can be accepted, days |
+| NEXUS_CONTENT_MAX_BYTES | 52428800 | largest accepted upload (50 MB) |
+| NEXUS_CONTENT_PENDING_HOURS | 24 | an unconfirmed upload record expires after this |
+| NEXUS_CONTENT_URL_TTL | 900 | lifetime of a presigned upload or download URL, seconds |
 | NEXUS_AUDIT_RETENTION_DAYS | 30 local/dev, 365 staging/prod | TTL of audit entries |
 | NEXUS_LOGIN_LIMIT | 5 | failed sign-ins per account or address per 15 minutes |
 | NEXUS_OIDC_ISSUER | (none) | trust RS256 tokens of this issuer (e.g. Cognito) ... |
@@ -74,7 +78,11 @@ class NexusConfig:
     jwt_secret: str = ""
     access_ttl: int = 900
     refresh_ttl_days: int = 30
+    invitation_ttl_days: int = 7
     audit_retention_days: int = 30
+    content_max_bytes: int = 50 * 1024 * 1024
+    content_pending_hours: int = 24
+    content_url_ttl: int = 900
     login_limit: int = 5
     oidc_issuer: str | None = None
     oidc_jwks: str | None = None
@@ -83,6 +91,20 @@ class NexusConfig:
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def _content_settings() -> tuple[int, int, int]:
+    """Upload limits: largest size in bytes, hours a pending upload lives, URL lifetime (s)."""
+    max_bytes = int(_env("NEXUS_CONTENT_MAX_BYTES", str(50 * 1024 * 1024)))
+    pending_hours = int(_env("NEXUS_CONTENT_PENDING_HOURS", "24"))
+    url_ttl = int(_env("NEXUS_CONTENT_URL_TTL", "900"))
+    if not 1 <= max_bytes <= 5 * 1024**3:
+        raise ConfigError("NEXUS_CONTENT_MAX_BYTES must be between 1 and 5 GiB (one S3 PUT)")
+    if not 1 <= pending_hours <= 24 * 7:
+        raise ConfigError("NEXUS_CONTENT_PENDING_HOURS must be between 1 and 168")
+    if not 60 <= url_ttl <= 7 * 24 * 3600:
+        raise ConfigError("NEXUS_CONTENT_URL_TTL must be between 60 s and 7 days")
+    return max_bytes, pending_hours, url_ttl
 
 
 def load_config() -> NexusConfig:
@@ -101,6 +123,10 @@ def load_config() -> NexusConfig:
     threshold = int(_env("NEXUS_OFFLOAD_THRESHOLD", "350000"))
     if not 1_000 <= threshold < 400_000:
         raise ConfigError("NEXUS_OFFLOAD_THRESHOLD must be between 1000 and 399999 bytes")
+    invitation_days = int(_env("NEXUS_INVITATION_TTL_DAYS", "7"))
+    if not 1 <= invitation_days <= 90:
+        raise ConfigError("NEXUS_INVITATION_TTL_DAYS must be between 1 and 90")
+    content_max, content_pending, content_url_ttl = _content_settings()
     return NexusConfig(
         environment=environment,
         table_prefix=prefix,
@@ -118,12 +144,16 @@ def load_config() -> NexusConfig:
         jwt_secret=hashlib.sha256(b"jwt:" + secret.encode()).hexdigest(),
         access_ttl=int(_env("NEXUS_ACCESS_TTL", "900")),
         refresh_ttl_days=int(_env("NEXUS_REFRESH_TTL_DAYS", "30")),
+        invitation_ttl_days=invitation_days,
         audit_retention_days=int(
             _env(
                 "NEXUS_AUDIT_RETENTION_DAYS", "365" if environment in ("staging", "prod") else "30"
             )
         ),
         login_limit=int(_env("NEXUS_LOGIN_LIMIT", "5")),
+        content_max_bytes=content_max,
+        content_pending_hours=content_pending,
+        content_url_ttl=content_url_ttl,
         oidc_issuer=os.environ.get("NEXUS_OIDC_ISSUER") or None,
         oidc_jwks=os.environ.get("NEXUS_OIDC_JWKS") or None,
         oidc_audience=os.environ.get("NEXUS_OIDC_AUDIENCE") or None,

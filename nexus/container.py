@@ -8,15 +8,22 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.session import make_boto_client
+from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
+from domains.identity.selectors import AuditLogSelector
+from domains.identity.services.api_keys import ApiKeyService
 from domains.identity.services.auth import AuthService, ProfileService
+from domains.identity.services.content import ContentLimits, ContentService
+from domains.identity.services.invitations import InvitationService
 from domains.identity.services.organizations import MembershipService, OrganizationService
+from domains.identity.services.settings import SettingsService
 from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.shared.clock import SystemClock
 from nexus.config import NexusConfig, config
@@ -55,6 +62,14 @@ class Gateways(containers.DeclarativeContainer):
         Offloader, object_store, threshold_bytes=config.provided.offload_threshold
     )
     cursor_signer = providers.Singleton(CursorSigner, config.provided.cursor_secret)
+
+
+def _content_limits(cfg: NexusConfig) -> ContentLimits:
+    return ContentLimits(
+        max_bytes=cfg.content_max_bytes,
+        pending_ttl=timedelta(hours=cfg.content_pending_hours),
+        url_ttl_seconds=cfg.content_url_ttl,
+    )
 
 
 def _oidc(cfg: NexusConfig) -> OidcVerifier | None:
@@ -106,7 +121,32 @@ class Identity(containers.DeclarativeContainer):
     profiles = providers.Singleton(ProfileService, uow=uow, clock=clock)
     organizations = providers.Singleton(OrganizationService, uow=uow, clock=clock)
     memberships = providers.Singleton(MembershipService, uow=uow, clock=clock)
+    invitations = providers.Singleton(
+        InvitationService,
+        uow=uow,
+        clock=clock,
+        ttl=providers.Callable(lambda c: timedelta(days=c.invitation_ttl_days), config),
+    )
+    api_keys = providers.Singleton(ApiKeyService, uow=uow, clock=clock)
     tenancy = providers.Singleton(MembershipTenantResolver, uow=uow)
+    settings = providers.Singleton(SettingsService, uow=uow, clock=clock)
+    audit_log = providers.Singleton(
+        AuditLogSelector,
+        reader=providers.Singleton(
+            DynamoAuditLogReader,
+            gateways.dynamo,
+            cursors=gateways.cursor_signer,
+            offloader=gateways.offloader,
+            clock=clock,
+        ),
+    )
+    content = providers.Singleton(
+        ContentService,
+        uow=uow,
+        storage=providers.Singleton(S3ContentStorage, gateways.object_store),
+        clock=clock,
+        limits=providers.Callable(_content_limits, config),
+    )
 
 
 class Container(containers.DeclarativeContainer):

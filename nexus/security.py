@@ -1,31 +1,53 @@
-"""The global authenticator: a bearer access token (ours or a trusted OIDC issuer's) becomes
-the request's Principal before any handler runs; no store read for our own tokens."""
+"""The global authenticator: a bearer access token (ours or a trusted OIDC issuer's) or an
+organisation API key becomes the request's Principal before any handler runs.
+
+Our own access tokens need no store read. An API key (`Authorization: Bearer nxk_...` or
+`X-API-Key: nxk_...`) is one GetItem of its item, whose grant the Principal then carries, so
+resolving the key's tenant reads nothing more.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from domains.shared.errors import DomainError, Unauthenticated
+from domains.identity.model import API_KEY_PREFIX
+from domains.shared.errors import Unauthenticated
 from domains.shared.ids import new_id
 from domains.shared.tenancy import Principal
 from nexus.container import container
 
+API_KEY_HEADER = "X-API-Key"
+
+
+def presented_credential(request: HttpRequest) -> str:
+    """The bearer token, else an API key in X-API-Key; "" when there is neither."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    key = request.headers.get(API_KEY_HEADER, "").strip()
+    return key if key.startswith(API_KEY_PREFIX) else ""
+
 
 class RequestAuth:
-    """A ninja auth callable: returns the Principal, or None (ninja answers 401)."""
+    """A ninja auth callable: returns the Principal, or None (ninja answers 401).
+
+    Only a credential that fails to authenticate answers 401; a store that cannot answer
+    (throttled, unavailable) raises, and the problem mapping answers 429 or 503.
+    """
 
     openapi_type = "http"
     openapi_scheme = "bearer"
 
     def __call__(self, request: HttpRequest) -> Principal | None:
         request.request_id = request.headers.get("X-Request-Id") or new_id()  # type: ignore[attr-defined]
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        credential = presented_credential(request)
+        if not credential:
             return None
         try:
-            return self._principal(token.strip())
-        except DomainError:
+            if credential.startswith(API_KEY_PREFIX):
+                return container().identity.api_keys().authenticate(credential)
+            return self._principal(credential)
+        except Unauthenticated:
             return None
 
     def _principal(self, token: str) -> Principal:
@@ -37,4 +59,4 @@ class RequestAuth:
             if user is None or not user.is_active:
                 raise Unauthenticated("no active user for this identity")
             return Principal(user.id, is_staff=user.is_staff)
-        return Principal(claims.user_id, session_id=claims.session_id)
+        return Principal(claims.user_id, is_staff=claims.is_staff, session_id=claims.session_id)

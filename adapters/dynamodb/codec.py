@@ -1,7 +1,8 @@
 """The one codec between domain values and DynamoDB wire types (boto3's serializers underneath).
 
 Conventions, chosen to round-trip without surprises:
-- float -> Decimal via its shortest repr; NaN and infinities are refused (ValidationFailed).
+- float -> Decimal via its shortest repr; NaN and infinities are refused (ValidationFailed), and
+  so is a number DynamoDB cannot hold (more than 38 digits, magnitude past 1E+126 or 1E-130).
 - Numbers come back as int when they have no fraction (so 1.0 comes back as 1), else Decimal.
 - None at the top level of an item is omitted (the attribute is absent); inside a map or a
   list it is NULL and comes back as None.
@@ -17,6 +18,7 @@ Conventions, chosen to round-trip without surprises:
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Mapping
@@ -86,12 +88,21 @@ def _prepare_set(value: set[Any] | frozenset[Any], name: str | None, in_list: bo
     return {to_decimal(v) if isinstance(v, float) else v for v in value}
 
 
+def _serialize(prepared: Any, name: str | None) -> Wire:
+    try:
+        return dict(_serializer.serialize(prepared))
+    except decimal.DecimalException as e:
+        raise ValidationFailed(
+            f"a number under {name!r} is out of DynamoDB's range or precision"
+        ) from e
+
+
 def encode_value(value: Any, name: str | None = None) -> Wire:
     """One domain value as a DynamoDB attribute value ({"S": ...}, {"N": ...}, ...)."""
     prepared = _prepare(value, name, False)
     if prepared is _OMIT:
         raise ValueError(f"an empty set under {name!r} cannot be written as a value")
-    return dict(_serializer.serialize(prepared))
+    return _serialize(prepared, name)
 
 
 def encode_item(values: Mapping[str, Any]) -> dict[str, Wire]:
@@ -102,7 +113,7 @@ def encode_item(values: Mapping[str, Any]) -> dict[str, Wire]:
             continue
         prepared = _prepare(value, name, False)
         if prepared is not _OMIT:
-            item[name] = dict(_serializer.serialize(prepared))
+            item[name] = _serialize(prepared, name)
     return item
 
 

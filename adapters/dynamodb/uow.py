@@ -13,6 +13,13 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from adapters.dynamodb.audit_keys import (
+    AUDIT_TABLE,
+    action_partition,
+    actor_partition,
+    audit_partition,
+    audit_stamp,
+)
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.transaction import Transaction
@@ -20,20 +27,17 @@ from domains.shared.audit import AuditEntry
 from domains.shared.clock import isoformat
 from domains.shared.errors import DomainError, TransactionCancelled
 
-AUDIT_TABLE = "system-logs"
-
 
 def audit_item(entry: AuditEntry, retention: timedelta) -> dict[str, Any]:
     """The one mapping of an audit entry to its `system-logs` item (with its index keys)."""
-    stamp = f"{isoformat(entry.at)}#{entry.id}"
-    scope = f"ORG#{entry.org_id}" if entry.org_id else "PLATFORM"
+    stamp = audit_stamp(entry.at, entry.id)
     expires = entry.at + retention
     return {
-        "pk": f"{scope}#AUDIT",
+        "pk": audit_partition(entry.org_id),
         "sk": stamp,
-        "gsi1pk": f"{scope}#ACTOR#{entry.actor_id}",
+        "gsi1pk": actor_partition(entry.org_id, entry.actor_id),
         "gsi1sk": stamp,
-        "gsi2pk": f"{scope}#ACTION#{entry.action}",
+        "gsi2pk": action_partition(entry.org_id, entry.action),
         "gsi2sk": stamp,
         "gsi3pk": f"EXPIRES#{expires:%Y-%m-%d}#{ord(entry.id[-1]) % 10}",
         "gsi3sk": f"{int(expires.timestamp())}#{entry.id}",

@@ -52,6 +52,31 @@ class S3ObjectStore:
         except (ClientError, BotoCoreError) as e:
             raise Unavailable(f"object store failed to delete {key}: {e}") from e
 
+    def head(self, key: str) -> dict[str, Any] | None:
+        """The object's metadata (HeadObject: ContentLength, ContentType...), None if absent."""
+        try:
+            response: dict[str, Any] = self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in _MISSING:
+                return None
+            raise Unavailable(f"object store failed on {key}: {e}") from e
+        except BotoCoreError as e:
+            raise Unavailable(f"object store unreachable: {e}") from e
+        return response
+
+    def presign(self, operation: str, key: str, *, expires_in: int, **params: Any) -> str:
+        """A URL signed for `operation` ("put_object", "get_object") on `key`; computed
+        locally, no request is sent. Signed `params` (ContentType) bind the client to them."""
+        try:
+            url: str = self._s3.generate_presigned_url(
+                operation,
+                Params={"Bucket": self.bucket, "Key": key, **params},
+                ExpiresIn=expires_in,
+            )
+        except (ClientError, BotoCoreError) as e:
+            raise Unavailable(f"object store cannot sign {operation} on {key}: {e}") from e
+        return url
+
     def ensure_bucket(self) -> None:
         """Create the bucket when it does not exist (local endpoints and first deploys)."""
         try:

@@ -25,13 +25,14 @@ class JwtTokenService:
         self._ttl = ttl_seconds
         self._oidc = oidc
 
-    def issue(self, *, user_id: str, session_id: str) -> tuple[str, int]:
+    def issue(self, *, user_id: str, session_id: str, is_staff: bool = False) -> tuple[str, int]:
         now = self._clock.now()
         claims = {
             "iss": ISSUER,
             "sub": user_id,
             "sid": session_id,
             "typ": "access",
+            "is_staff": is_staff,
             "iat": int(now.timestamp()),
             "exp": int((now + timedelta(seconds=self._ttl)).timestamp()),
         }
@@ -57,7 +58,11 @@ class JwtTokenService:
         if claims.get("typ") != "access":
             raise Unauthenticated("not an access token")
         return AccessClaims(
-            claims["sub"], claims.get("sid"), datetime.fromtimestamp(claims["exp"], UTC), ISSUER
+            claims["sub"],
+            claims.get("sid"),
+            datetime.fromtimestamp(claims["exp"], UTC),
+            ISSUER,
+            is_staff=claims.get("is_staff") is True,
         )
 
 

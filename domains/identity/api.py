@@ -11,7 +11,7 @@ from ninja import Query, Router
 from domains.identity import schemas as s
 from domains.identity.model import Membership, Organization, User
 from domains.identity.services.auth import ClientInfo, TokenPair
-from domains.shared.api import PageOut, PageParams, if_match, page_out, with_etag
+from domains.shared.api import PageOut, PageParams, if_match, json_response, page_out
 from domains.shared.web import principal_of, request_id_of, service, tenant_of
 
 auth_router = Router(tags=["auth"])
@@ -47,13 +47,6 @@ def _member(m: Membership) -> dict[str, Any]:
     return {"user_id": m.user_id, "role": m.role, "joined_at": m.joined_at, "version": m.version}
 
 
-def _json(request: HttpRequest, body: Any, status: int = 200, version: int | None = None) -> Any:
-    from ninja.responses import Response
-
-    response = Response(body, status=status)
-    return with_etag(response, version) if version is not None else response
-
-
 # -- /auth --------------------------------------------------------------------------------------
 
 
@@ -69,7 +62,7 @@ def register(request: HttpRequest, body: s.RegisterIn) -> Any:
             client=_client(request),
         )
     )
-    return _json(request, _user(user), 201, user.version)
+    return json_response(_user(user), status=201, version=user.version)
 
 
 @auth_router.post("/login", response=s.TokenOut, auth=None)
@@ -105,7 +98,7 @@ def logout(request: HttpRequest) -> Any:
 @me_router.get("", response=s.UserOut)
 def me(request: HttpRequest) -> Any:
     user = service("identity").profiles().get(principal=principal_of(request))
-    return _json(request, _user(user), version=user.version)
+    return json_response(_user(user), version=user.version)
 
 
 @me_router.patch("", response=s.UserOut)
@@ -122,7 +115,7 @@ def me_update(request: HttpRequest, body: s.MePatch) -> Any:
             request_id=request_id_of(request),
         )
     )
-    return _json(request, _user(user), version=user.version)
+    return json_response(_user(user), version=user.version)
 
 
 @me_router.get("/sessions", response=list[s.SessionOut])
@@ -155,7 +148,7 @@ def organization_create(request: HttpRequest, body: s.OrganizationIn) -> Any:
             request_id=request_id_of(request),
         )
     )
-    return _json(request, _org(org), 201, org.version)
+    return json_response(_org(org), status=201, version=org.version)
 
 
 @org_router.get("", response=PageOut[s.MyOrganizationOut])
@@ -171,7 +164,7 @@ def organization_list_mine(request: HttpRequest, params: Query[PageParams]) -> A
 @org_router.get("/{org_id}", response=s.OrganizationOut)
 def organization_get(request: HttpRequest, org_id: str) -> Any:
     org = service("identity").organizations().get(ctx=tenant_of(request, org_id))
-    return _json(request, _org(org), version=org.version)
+    return json_response(_org(org), version=org.version)
 
 
 @org_router.patch("/{org_id}", response=s.OrganizationOut)
@@ -186,7 +179,7 @@ def organization_update(request: HttpRequest, org_id: str, body: s.OrganizationP
             description=body.description,
         )
     )
-    return _json(request, _org(org), version=org.version)
+    return json_response(_org(org), version=org.version)
 
 
 @org_router.get("/{org_id}/members", response=PageOut[s.MemberOut])
@@ -211,7 +204,7 @@ def member_change_role(request: HttpRequest, org_id: str, user_id: str, body: s.
             expected_version=if_match(request),
         )
     )
-    return _json(request, _member(member), version=member.version)
+    return json_response(_member(member), version=member.version)
 
 
 @org_router.delete("/{org_id}/members/{user_id}", response={204: None})

@@ -6,6 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
+from ninja.responses import Response
 from pydantic import Field
 
 from domains.shared.errors import PreconditionFailed
@@ -38,6 +39,12 @@ def etag(version: int) -> str:
 def with_etag(response: HttpResponse, version: int) -> HttpResponse:
     response["ETag"] = etag(version)
     return response
+
+
+def json_response(body: Any, *, status: int = 200, version: int | None = None) -> HttpResponse:
+    """A JSON answer, with the ETag of `version` when the body is a versioned resource."""
+    response = Response(body, status=status)
+    return with_etag(response, version) if version is not None else response
 
 
 def if_match(request: HttpRequest) -> int | None:

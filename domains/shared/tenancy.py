@@ -7,13 +7,32 @@ from typing import Protocol
 
 from domains.shared.errors import Forbidden
 
+API_KEY_ROLE = "apikey"
+
+
+@dataclass(frozen=True)
+class KeyGrant:
+    """What an API key may do: act in one organisation with a fixed set of permissions."""
+
+    org_id: str
+    permissions: frozenset[str]
+
 
 @dataclass(frozen=True)
 class Principal:
+    """A user, or an API key acting for its creator (`api_key_id` set, `key_grant` read from
+    the key when it was authenticated, so resolving its tenant needs no second read)."""
+
     user_id: str
     is_staff: bool = False
     api_key_id: str | None = None
     session_id: str | None = None
+    key_grant: KeyGrant | None = field(default=None, compare=False, repr=False)
+
+    def require_user(self, doing: str) -> None:
+        """User-level actions (profile, sessions, my organisations) are not for API keys."""
+        if self.api_key_id is not None:
+            raise Forbidden(f"API keys cannot {doing}")
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from domains.identity.model import Membership, Organization, Session, User
+from domains.identity.model import ApiKey, Invitation, Membership, Organization, Session, User
 from domains.identity.ports import AccessClaims
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import Conflict, PreconditionFailed, Throttled, Unauthenticated
 from domains.shared.pagination import Page, PageRequest
+from tests.fakes.content import InMemoryContent
+from tests.fakes.settings import InMemorySettings
 
 
 @dataclass
@@ -23,6 +25,10 @@ class Store:
     orgs: dict[str, Organization] = field(default_factory=dict)
     members: dict[tuple[str, str], Membership] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
+    content: dict[tuple[str, str], Any] = field(default_factory=dict)
+    invitations: dict[tuple[str, str], Invitation] = field(default_factory=dict)
+    api_keys: dict[tuple[str, str], ApiKey] = field(default_factory=dict)
+    settings: dict[tuple[str, str], Any] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
 
 
@@ -150,6 +156,84 @@ class InMemorySessions(_Repo):
         )
 
 
+class InMemoryInvitations(_Repo):
+    """Keyed by (org, id) like the table; lists keep only pending, unexpired invitations."""
+
+    def get(self, org_id: str, invitation_id: str) -> Invitation | None:
+        return self._s.invitations.get((org_id, invitation_id))
+
+    def get_by_token_hash(self, token_hash: str) -> Invitation | None:
+        return next((i for i in self._s.invitations.values() if i.token_hash == token_hash), None)
+
+    def _pending(self, now: datetime) -> list[Invitation]:
+        found = self._s.invitations.values()
+        return [i for i in found if i.status == "pending" and not i.expired(now)]
+
+    def list_pending(self, org_id: str, *, now: datetime, page: PageRequest) -> Page[Invitation]:
+        ours = (i for i in self._pending(now) if i.org_id == org_id)
+        return Page(sorted(ours, key=lambda i: i.id))
+
+    def list_for_email(self, email: str, *, now: datetime, page: PageRequest) -> Page[Invitation]:
+        mine = (i for i in self._pending(now) if i.email == email)
+        return Page(sorted(mine, key=lambda i: (i.expires_at, i.id)))
+
+    def pending_for(self, org_id: str, email: str, *, now: datetime) -> Invitation | None:
+        found = self.list_for_email(email, now=now, page=PageRequest()).items
+        return next((i for i in found if i.org_id == org_id), None)
+
+    def add(self, invitation: Invitation) -> None:
+        def apply(s: Store) -> None:
+            key = (invitation.org_id, invitation.id)
+            if key in s.invitations:
+                raise Conflict("invitation exists")
+            s.invitations[key] = replace(invitation, version=1)
+
+        self._uow.staged.append(apply)
+
+    def accept(self, invitation: Invitation, *, user_id: str, at: datetime) -> None:
+        self._close(invitation, status="accepted", accepted_by=user_id, accepted_at=at)
+
+    def revoke(self, invitation: Invitation, *, at: datetime) -> None:
+        self._close(invitation, status="revoked", revoked_at=at)
+
+    def _close(self, invitation: Invitation, **changes: Any) -> None:
+        def apply(s: Store) -> None:
+            key = (invitation.org_id, invitation.id)
+            stored = s.invitations.get(key)
+            if stored is None or stored.status != "pending":
+                raise Conflict("the invitation was accepted or revoked meanwhile")
+            s.invitations[key] = replace(stored, version=stored.version + 1, **changes)
+
+        self._uow.staged.append(apply)
+
+
+class InMemoryApiKeys(_Repo):
+    """Keyed by (org, id) like the table; newest first, as the port says."""
+
+    def get(self, org_id: str, key_id: str) -> ApiKey | None:
+        return self._s.api_keys.get((org_id, key_id))
+
+    def list_for_org(self, org_id: str, page: PageRequest) -> Page[ApiKey]:
+        ours = [k for (o, _), k in self._s.api_keys.items() if o == org_id]
+        return Page(sorted(ours, key=lambda k: k.id, reverse=True))
+
+    def add(self, key: ApiKey) -> None:
+        def apply(s: Store) -> None:
+            if (key.org_id, key.id) in s.api_keys:
+                raise Conflict("API key exists")
+            s.api_keys[(key.org_id, key.id)] = replace(key, version=1)
+
+        self._uow.staged.append(apply)
+
+    def revoke(self, key: ApiKey, at: datetime) -> None:
+        ident = (key.org_id, key.id)
+        self._uow.staged.append(
+            lambda s: s.api_keys.__setitem__(
+                ident, _bump(replace(key, revoked_at=at), s.api_keys.get(ident))
+            )
+        )
+
+
 class InMemoryIdentityUnitOfWork:
     """All staged writes apply on commit, to a copy first: all or nothing, like a transaction."""
 
@@ -160,6 +244,10 @@ class InMemoryIdentityUnitOfWork:
         self.organizations = InMemoryOrganizations(self)
         self.memberships = InMemoryMemberships(self)
         self.sessions = InMemorySessions(self)
+        self.settings = InMemorySettings(self)
+        self.content = InMemoryContent(self)
+        self.api_keys = InMemoryApiKeys(self)
+        self.invitations = InMemoryInvitations(self)
 
     def __enter__(self) -> Self:
         self.staged = []
@@ -193,14 +281,17 @@ class PlainHasher:
 
 
 class FakeTokens:
-    def issue(self, *, user_id: str, session_id: str) -> tuple[str, int]:
-        return f"{user_id}|{session_id}", 900
+    """`<user>|<session>`, with `|staff` appended for a staff user."""
+
+    def issue(self, *, user_id: str, session_id: str, is_staff: bool = False) -> tuple[str, int]:
+        return f"{user_id}|{session_id}" + ("|staff" if is_staff else ""), 900
 
     def verify(self, token: str) -> AccessClaims:
-        user_id, _, session_id = token.partition("|")
+        user_id, _, rest = token.partition("|")
+        session_id, _, staff = rest.partition("|")
         if not session_id:
             raise Unauthenticated("bad token")
-        return AccessClaims(user_id, session_id, datetime.max, "fake")
+        return AccessClaims(user_id, session_id, datetime.max, "fake", is_staff=staff == "staff")
 
 
 @dataclass

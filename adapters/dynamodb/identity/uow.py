@@ -6,11 +6,15 @@ from typing import Any
 
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.identity.api_keys import DynamoApiKeyRepository
+from adapters.dynamodb.identity.content import DynamoContentRepository
+from adapters.dynamodb.identity.invitations import DynamoInvitationRepository
 from adapters.dynamodb.identity.organizations import (
     DynamoMembershipRepository,
     DynamoOrganizationRepository,
 )
 from adapters.dynamodb.identity.sessions import DynamoSessionRepository
+from adapters.dynamodb.identity.settings import DynamoSettingRepository
 from adapters.dynamodb.identity.users import DynamoUserRepository
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.uow import DynamoUnitOfWork
@@ -31,3 +35,7 @@ class DynamoIdentityUnitOfWork(DynamoUnitOfWork):
         self.organizations = DynamoOrganizationRepository(self, **shared)
         self.memberships = DynamoMembershipRepository(self, **shared)
         self.sessions = DynamoSessionRepository(self, **shared)
+        self.settings = DynamoSettingRepository(self, **shared)
+        self.api_keys = DynamoApiKeyRepository(self, **shared)
+        self.content = DynamoContentRepository(self, **shared)
+        self.invitations = DynamoInvitationRepository(self, **shared)

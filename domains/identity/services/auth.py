@@ -17,7 +17,6 @@ from domains.identity.services.tokens import digest, matches, new_secret
 from domains.shared.audit import audit
 from domains.shared.clock import Clock
 from domains.shared.errors import (
-    Forbidden,
     NotFound,
     PreconditionFailed,
     Unauthenticated,
@@ -117,7 +116,7 @@ class AuthService:
             ):
                 self._throttle.failed(scopes)
                 raise Unauthenticated(INVALID_LOGIN)
-            pair, session = self._new_session(user.id, new_id(), client)
+            pair, session = self._new_session(user, new_id(), client)
             uow.sessions.add(session)
             uow.audit(
                 audit(
@@ -148,23 +147,30 @@ class AuthService:
                 )
             if not session.usable(now):
                 raise Unauthenticated("refresh token expired or revoked")
-            pair, new = self._new_session(session.user_id, session.family_id, client)
+            # Read the profile again: the new access token carries its current staff flag.
+            user = uow.users.get(session.user_id)
+            if user is None or not user.is_active:
+                raise Unauthenticated("the account is disabled")
+            pair, new = self._new_session(user, session.family_id, client)
             uow.sessions.replace(session, new)
             uow.commit()
         return pair
 
     def logout(self, *, principal: Principal, session_id: str | None, client: ClientInfo) -> None:
+        principal.require_user("sign out a user")
         if session_id is None:
             return
         self.revoke_session(principal=principal, session_id=session_id, client=client)
 
     def list_sessions(self, *, principal: Principal) -> list[Session]:
+        principal.require_user("list a user's sessions")
         now = self._clock.now()
         with self._uow() as uow:
             sessions = uow.sessions.list_for_user(principal.user_id)
         return [s for s in sessions if s.usable(now)]
 
     def revoke_session(self, *, principal: Principal, session_id: str, client: ClientInfo) -> None:
+        principal.require_user("revoke a user's sessions")
         now = self._clock.now()
         with self._uow() as uow:
             session = uow.sessions.get(session_id)
@@ -208,13 +214,13 @@ class AuthService:
         uow.commit()
 
     def _new_session(
-        self, user_id: str, family_id: str, client: ClientInfo
+        self, user: User, family_id: str, client: ClientInfo
     ) -> tuple[TokenPair, Session]:
         now = self._clock.now()
         secret = new_secret()
         session = Session(
             new_id(),
-            user_id,
+            user.id,
             family_id,
             digest(secret),
             now,
@@ -222,7 +228,9 @@ class AuthService:
             client.user_agent[:256],
             client.ip,
         )
-        access, expires_in = self._tokens.issue(user_id=user_id, session_id=session.id)
+        access, expires_in = self._tokens.issue(
+            user_id=user.id, session_id=session.id, is_staff=user.is_staff
+        )
         return TokenPair(access, f"{session.id}.{secret}", expires_in, session.id), session
 
 
@@ -234,6 +242,7 @@ class ProfileService:
         self._clock = clock
 
     def get(self, *, principal: Principal) -> User:
+        principal.require_user("read a user profile")
         with self._uow() as uow:
             user = uow.users.get(principal.user_id)
         if user is None:
@@ -249,8 +258,7 @@ class ProfileService:
         preferences: dict[str, Any] | None = None,
         request_id: str = "",
     ) -> User:
-        if principal.api_key_id:
-            raise Forbidden("API keys cannot change a user profile")
+        principal.require_user("change a user profile")
         now = self._clock.now()
         with self._uow() as uow:
             user = uow.users.get(principal.user_id)

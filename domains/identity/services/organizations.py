@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domains.identity.model import Membership, Organization, check_role, ensure_an_owner_remains
+from domains.identity.model import (
+    Membership,
+    Organization,
+    check_name,
+    check_role,
+    ensure_an_owner_remains,
+)
 from domains.identity.ports import UnitOfWorkFactory
 from domains.shared.audit import audit
 from domains.shared.clock import Clock
-from domains.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from domains.shared.errors import Forbidden, NotFound, PreconditionFailed
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
 from domains.shared.tenancy import Principal, TenantContext
-
-
-def _name(raw: str) -> str:
-    name = raw.strip()
-    if not 1 <= len(name) <= 120:
-        raise ValidationFailed(
-            "invalid name", errors=[{"loc": ["name"], "msg": "1 to 120 characters"}]
-        )
-    return name
 
 
 def _check_version(expected: int | None, actual: int, what: str) -> None:
@@ -37,9 +34,16 @@ class OrganizationService:
     def create(
         self, *, principal: Principal, name: str, description: str = "", request_id: str = ""
     ) -> Organization:
+        principal.require_user("create organisations")
         now = self._clock.now()
         org = Organization(
-            new_id(), _name(name), principal.user_id, now, now, description.strip(), member_count=1
+            new_id(),
+            check_name(name),
+            principal.user_id,
+            now,
+            now,
+            description.strip(),
+            member_count=1,
         )
         with self._uow() as uow:
             uow.organizations.add(org)
@@ -82,7 +86,7 @@ class OrganizationService:
             _check_version(expected_version, org.version, "organisation")
             changed = replace(
                 org,
-                name=_name(name) if name is not None else org.name,
+                name=check_name(name) if name is not None else org.name,
                 description=description.strip() if description is not None else org.description,
                 updated_at=now,
             )
@@ -104,6 +108,7 @@ class OrganizationService:
         self, *, principal: Principal, page: PageRequest
     ) -> Page[tuple[Organization, str]]:
         """My organisations with my role in each: one Query, one BatchGetItem."""
+        principal.require_user("list a user's organisations")
         with self._uow() as uow:
             memberships = uow.memberships.list_for_user(principal.user_id, page)
             orgs = {
@@ -153,14 +158,16 @@ class MembershipService:
         return replace(changed, version=member.version + 1)
 
     def remove(self, *, ctx: TenantContext, user_id: str) -> None:
-        if user_id != ctx.principal.user_id:
+        # Only the user may leave; an API key acting for them removes, with the permission.
+        leaving = user_id == ctx.principal.user_id and ctx.principal.api_key_id is None
+        if not leaving:
             ctx.require(Permission.MEMBER_MANAGE)
         now = self._clock.now()
         with self._uow() as uow:
             member = self._member(uow, ctx.org_id, user_id)
             ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             uow.memberships.remove(member)
-            action = "member.leave" if user_id == ctx.principal.user_id else "member.remove"
+            action = "member.leave" if leaving else "member.remove"
             uow.audit(
                 audit(
                     org_id=ctx.org_id,

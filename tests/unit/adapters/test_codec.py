@@ -82,3 +82,11 @@ def test_nested_structures_bytes_and_bools() -> None:
 def test_unknown_types_are_refused() -> None:
     with pytest.raises(ValueError):
         encode_item({"x": object()})
+
+
+@pytest.mark.parametrize("bad", [1e200, 1e-200, 10**40, Decimal("1." + "1" * 40)])
+def test_numbers_dynamodb_cannot_hold_are_refused_as_invalid(bad: object) -> None:
+    with pytest.raises(ValidationFailed, match="range or precision"):
+        encode_item({"x": bad})
+    with pytest.raises(ValidationFailed):
+        encode_value({"nested": [bad]})

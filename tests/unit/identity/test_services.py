@@ -113,3 +113,30 @@ def test_tenancy_hides_other_organisations_and_roles_gate_changes(world):  # typ
         "U1",
         "U2",
     ]
+
+
+def test_access_tokens_carry_the_staff_flag_read_again_on_refresh(world):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    tokens = FakeTokens()
+    user = world["auth"].register(
+        email="s@example.com", password=PASSWORD, display_name="", client=CLIENT
+    )
+    plain = world["auth"].login(email="s@example.com", password=PASSWORD, client=CLIENT)
+    assert not tokens.verify(plain.access_token).is_staff
+
+    def flip(**changes: bool) -> None:
+        uow = InMemoryIdentityUnitOfWork(world["store"])
+        with uow:
+            uow.users.save(replace(world["store"].users[user.id], **changes))
+            uow.commit()
+
+    flip(is_staff=True)
+    staff = world["auth"].login(email="s@example.com", password=PASSWORD, client=CLIENT)
+    assert tokens.verify(staff.access_token).is_staff
+    flip(is_staff=False)
+    demoted = world["auth"].refresh(refresh_token=staff.refresh_token, client=CLIENT)
+    assert not tokens.verify(demoted.access_token).is_staff
+    flip(is_active=False)
+    with pytest.raises(Unauthenticated, match="disabled"):
+        world["auth"].refresh(refresh_token=demoted.refresh_token, client=CLIENT)

@@ -39,7 +39,12 @@ def test_s3_endpoint_follows_the_dynamodb_endpoint(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("NEXUS_ENVIRONMENT", "moon"), ("NEXUS_OFFLOAD_THRESHOLD", "500000")]
+    ("name", "value"),
+    [
+        ("NEXUS_ENVIRONMENT", "moon"),
+        ("NEXUS_OFFLOAD_THRESHOLD", "500000"),
+        ("NEXUS_INVITATION_TTL_DAYS", "0"),
+    ],
 )
 def test_impossible_settings_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
