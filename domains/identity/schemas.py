@@ -184,9 +184,14 @@ class AuditQuery(Schema):
     @field_validator("since", "until")
     @classmethod
     def _utc(cls, moment: datetime | None) -> datetime | None:
-        if moment is not None and moment.tzinfo is None:
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
-        return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as e:  # 0001-01-01T00:00+01:00 is before the year 1 in UTC
+            raise ValueError("out of range once in UTC") from e
 
 
 class AuditEntryOut(Schema):

@@ -106,6 +106,7 @@ def test_pages_follow_the_cursor_and_the_cursor_its_query(audited):  # type: ign
         "?limit=101",
         "?from=yesterday",
         "?to=2026-13-01T00:00:00Z",
+        "?from=0001-01-01T00:00:00%2B01:00",
         "?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z",
         "?cursor=forged",
         "?actor=" + "x" * 201,
