@@ -62,7 +62,7 @@ def register(request: HttpRequest, body: s.RegisterIn) -> Any:
             client=_client(request),
         )
     )
-    return json_response(_user(user), status=201, version=user.version)
+    return json_response(_user(user), schema=s.UserOut, status=201, version=user.version)
 
 
 @auth_router.post("/login", response=s.TokenOut, auth=None)
@@ -98,12 +98,14 @@ def logout(request: HttpRequest) -> Any:
 @me_router.get("", response=s.UserOut)
 def me(request: HttpRequest) -> Any:
     user = service("identity").profiles().get(principal=principal_of(request))
-    return json_response(_user(user), version=user.version)
+    return json_response(_user(user), schema=s.UserOut, version=user.version)
 
 
 @me_router.patch("", response=s.UserOut)
 def me_update(request: HttpRequest, body: s.MePatch) -> Any:
-    prefs = body.preferences.dict(exclude_unset=True) if body.preferences else None
+    given = body.preferences.dict(exclude_unset=True) if body.preferences else {}
+    # null clears only the default organisation; theme, locale and time zone keep a value
+    prefs = {k: v for k, v in given.items() if v is not None or k == "default_org_id"} or None
     user = (
         service("identity")
         .profiles()
@@ -115,7 +117,7 @@ def me_update(request: HttpRequest, body: s.MePatch) -> Any:
             request_id=request_id_of(request),
         )
     )
-    return json_response(_user(user), version=user.version)
+    return json_response(_user(user), schema=s.UserOut, version=user.version)
 
 
 @me_router.get("/sessions", response=list[s.SessionOut])
@@ -148,7 +150,7 @@ def organization_create(request: HttpRequest, body: s.OrganizationIn) -> Any:
             request_id=request_id_of(request),
         )
     )
-    return json_response(_org(org), status=201, version=org.version)
+    return json_response(_org(org), schema=s.OrganizationOut, status=201, version=org.version)
 
 
 @org_router.get("", response=PageOut[s.MyOrganizationOut])
@@ -164,7 +166,7 @@ def organization_list_mine(request: HttpRequest, params: Query[PageParams]) -> A
 @org_router.get("/{org_id}", response=s.OrganizationOut)
 def organization_get(request: HttpRequest, org_id: str) -> Any:
     org = service("identity").organizations().get(ctx=tenant_of(request, org_id))
-    return json_response(_org(org), version=org.version)
+    return json_response(_org(org), schema=s.OrganizationOut, version=org.version)
 
 
 @org_router.patch("/{org_id}", response=s.OrganizationOut)
@@ -179,7 +181,7 @@ def organization_update(request: HttpRequest, org_id: str, body: s.OrganizationP
             description=body.description,
         )
     )
-    return json_response(_org(org), version=org.version)
+    return json_response(_org(org), schema=s.OrganizationOut, version=org.version)
 
 
 @org_router.get("/{org_id}/members", response=PageOut[s.MemberOut])
@@ -204,7 +206,7 @@ def member_change_role(request: HttpRequest, org_id: str, user_id: str, body: s.
             expected_version=if_match(request),
         )
     )
-    return json_response(_member(member), version=member.version)
+    return json_response(_member(member), schema=s.MemberOut, version=member.version)
 
 
 @org_router.delete("/{org_id}/members/{user_id}", response={204: None})

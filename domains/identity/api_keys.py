@@ -6,11 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
-from ninja.responses import Response
 
 from domains.identity import schemas as s
 from domains.identity.model import ApiKey
-from domains.shared.api import PageOut, PageParams, page_out
+from domains.shared.api import PageOut, PageParams, json_response, page_out
 from domains.shared.web import service, tenant_of
 
 router = Router(tags=["api-keys"])
@@ -40,7 +39,9 @@ def api_key_create(request: HttpRequest, org_id: str, body: s.ApiKeyIn) -> Any:
             expires_at=body.expires_at,
         )
     )
-    response = Response({**_key(issued.key), "key": issued.token}, status=201)
+    response = json_response(
+        {**_key(issued.key), "key": issued.token}, schema=s.ApiKeyCreatedOut, status=201
+    )
     response["Cache-Control"] = "no-store"  # the secret is in this body, and only here
     return response
 

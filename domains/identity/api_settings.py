@@ -57,7 +57,7 @@ def setting_list(request: HttpRequest, params: Query[PageParams]) -> Any:
 @settings_router.get("/{key}", response=s.SettingOut)
 def setting_get(request: HttpRequest, key: str) -> Any:
     setting = _settings().get_global(principal=principal_of(request), key=key)
-    return json_response(_setting(setting), version=setting.version)
+    return json_response(_setting(setting), schema=s.SettingOut, version=setting.version)
 
 
 @settings_router.put("/{key}", response=s.SettingOut)
@@ -72,7 +72,7 @@ def setting_put(request: HttpRequest, key: str, body: s.SettingIn) -> Any:
         expected_version=if_match(request),
         request_id=request_id_of(request),
     )
-    return json_response(_setting(setting), version=setting.version)
+    return json_response(_setting(setting), schema=s.SettingOut, version=setting.version)
 
 
 @settings_router.delete("/{key}", response={204: None})
@@ -98,7 +98,9 @@ def effective_list(request: HttpRequest, org_id: str, params: Query[PageParams])
 @org_settings_router.get("/{org_id}/settings/{key}", response=s.EffectiveSettingOut)
 def effective_get(request: HttpRequest, org_id: str, key: str) -> Any:
     found = _settings().get_effective(ctx=tenant_of(request, org_id), key=key)
-    return json_response(_effective(found), version=found.override_version)
+    return json_response(
+        _effective(found), schema=s.EffectiveSettingOut, version=found.override_version
+    )
 
 
 @org_settings_router.put("/{org_id}/settings/{key}", response=s.EffectiveSettingOut)
@@ -111,7 +113,9 @@ def override_put(request: HttpRequest, org_id: str, key: str, body: s.SettingOve
         value=body.value,
         expected_version=if_match(request),
     )
-    return json_response(_effective(found), version=found.override_version)
+    return json_response(
+        _effective(found), schema=s.EffectiveSettingOut, version=found.override_version
+    )
 
 
 @org_settings_router.delete("/{org_id}/settings/{key}", response={204: None})

@@ -41,9 +41,12 @@ def with_etag(response: HttpResponse, version: int) -> HttpResponse:
     return response
 
 
-def json_response(body: Any, *, status: int = 200, version: int | None = None) -> HttpResponse:
-    """A JSON answer, with the ETag of `version` when the body is a versioned resource."""
-    response = Response(body, status=status)
+def json_response(
+    body: Any, *, schema: type[Schema], status: int = 200, version: int | None = None
+) -> HttpResponse:
+    """A JSON answer shaped by `schema` (a ready Response skips ninja's response schema, so
+    this is where fields the schema does not name are dropped), with the ETag of `version`."""
+    response = Response(schema.model_validate(body).model_dump(), status=status)
     return with_etag(response, version) if version is not None else response
 
 
