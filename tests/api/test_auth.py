@@ -146,11 +146,13 @@ def test_logout_revokes_the_current_session(signup, http):  # type: ignore[no-un
 
 def test_profile_responses_never_carry_the_password_hash(signup):  # type: ignore[no-untyped-def]
     ada = signup("ada")
-    for response in (ada.call("GET", "/api/me"), ada.call("PATCH", "/api/me", {"display_name": "A"})):
+    patched = ada.call("PATCH", "/api/me", {"display_name": "A"})
+    for response in (ada.call("GET", "/api/me"), patched):
         assert "password_hash" not in response.json() and "is_active" not in response.json()
 
 
 def test_null_preferences_keep_their_values(signup):  # type: ignore[no-untyped-def]
     ada = signup("ada")
-    response = ada.call("PATCH", "/api/me", {"preferences": {"theme": None, "default_org_id": None}})
+    body = {"preferences": {"theme": None, "default_org_id": None}}
+    response = ada.call("PATCH", "/api/me", body)
     assert response.status_code == 200 and response.json()["preferences"]["theme"] == "system"
