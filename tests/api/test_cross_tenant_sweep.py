@@ -36,3 +36,25 @@ def test_every_tenant_scoped_operation_hides_other_organisations(signup, http): 
         swept.append((method, path))
     assert len(swept) >= 15, swept
     assert ada.call("GET", f"/api/organizations/{ada.org_id}").json()["name"] == "ada org"
+
+
+def test_every_operation_but_sign_in_and_health_needs_a_token(stack, http):  # type: ignore[no-untyped-def]
+    spec = http.get("/api/openapi.json").json()
+    public = {
+        "/api/health",
+        "/api/ready",
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/auth/refresh",
+    }
+    checked = 0
+    for path, item in spec["paths"].items():
+        for method in item:
+            if path in public:
+                continue
+            concrete = PLACEHOLDER.sub(lambda m: new_id(), path)
+            for header in ({}, {"HTTP_AUTHORIZATION": "Bearer expired.or.tampered"}):
+                response = getattr(http, method)(concrete, **header)
+                assert response.status_code == 401, (method, path, header)
+            checked += 1
+    assert checked >= 20
