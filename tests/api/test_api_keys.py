@@ -8,17 +8,7 @@ from typing import Any
 import pytest
 
 from domains.shared.ids import new_id
-
-
-def _add_member(owner, user, role: str) -> None:  # type: ignore[no-untyped-def]
-    """Members are added through the store, as in test_organizations (no invitation flow)."""
-    from domains.identity.model import Membership
-    from nexus.container import container
-
-    with container().identity.uow()() as uow:
-        uow.memberships.add(Membership(owner.org_id, user.user_id, role, datetime.now(UTC)))
-        uow.commit()
-    user.org_id = owner.org_id
+from tests.api.members import add_member as _add_member
 
 
 def _keys(caller) -> str:  # type: ignore[no-untyped-def]

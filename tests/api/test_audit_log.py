@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from domains.shared.ids import new_id
-from tests.api.test_organizations import _add_member
+from tests.api.members import add_member as _add_member
 
 
 @pytest.fixture

@@ -5,19 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domains.shared.ids import new_id
-
-
-def _add_member(owner, user, role: str) -> None:  # type: ignore[no-untyped-def]
-    """Until invitations land, members are added through the service (the API path is next)."""
-    from datetime import UTC, datetime
-
-    from domains.identity.model import Membership
-    from nexus.container import container
-
-    with container().identity.uow()() as uow:
-        uow.memberships.add(Membership(owner.org_id, user.user_id, role, datetime.now(UTC)))
-        uow.commit()
-    user.org_id = owner.org_id
+from tests.api.members import add_member as _add_member
 
 
 def test_creator_becomes_owner_and_lists_it(signup):  # type: ignore[no-untyped-def]

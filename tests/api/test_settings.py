@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from domains.shared.ids import new_id
-from tests.api.test_organizations import _add_member
+from tests.api.members import add_member as _add_member
 
 
 def _make_staff(caller) -> None:  # type: ignore[no-untyped-def]
