@@ -13,19 +13,14 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from adapters.dynamodb.identity.keys import api_key_key
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import ApiKey
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
 
 
-class DynamoApiKeyRepository(DynamoRepository[ApiKey]):
+class DynamoApiKeyRepository(StagedRepository[ApiKey]):
     table = "organization-data"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: ApiKey) -> dict[str, Any]:
         expires = entity.expires_at
@@ -65,19 +60,12 @@ class DynamoApiKeyRepository(DynamoRepository[ApiKey]):
         return self._query_page(condition, page=page, scan_forward=False)
 
     def add(self, key: ApiKey) -> None:
-        self._uow.stage(
-            lambda tx: tx.put(self.table, self.to_item(key), versioned=True, expected_version=None),
-            on_condition=Conflict("API key exists"),
-        )
+        self._stage_insert(self.to_item(key), on_condition=Conflict("API key exists"))
 
     def revoke(self, key: ApiKey, at: datetime) -> None:
-        self._uow.stage(
-            lambda tx: tx.update(
-                self.table,
-                api_key_key(key.org_id, key.id),
-                set={"revoked_at": at},
-                versioned=True,
-                expected_version=key.version,
-            ),
+        self._stage_update(
+            api_key_key(key.org_id, key.id),
+            set={"revoked_at": at},
+            version=key.version,
             on_condition=PreconditionFailed("the API key changed since it was read"),
         )

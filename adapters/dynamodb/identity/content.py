@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Key
 
 from adapters.dynamodb.identity.keys import content_key, content_owner_keys
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import Content
 from domains.shared.clock import isoformat
 from domains.shared.errors import Conflict, PreconditionFailed
@@ -23,12 +22,8 @@ from domains.shared.pagination import Page, PageRequest
 STALE = "the content changed since it was read"
 
 
-class DynamoContentRepository(DynamoRepository[Content]):
+class DynamoContentRepository(StagedRepository[Content]):
     table = "user-content-metadata"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: Content) -> dict[str, Any]:
         expires = int(entity.expires_at.timestamp()) if entity.expires_at else None
@@ -81,28 +76,14 @@ class DynamoContentRepository(DynamoRepository[Content]):
         return self._query_page(condition, index="gsi1", page=page, scan_forward=False)
 
     def add(self, content: Content) -> None:
-        self._uow.stage(
-            lambda tx: tx.put(
-                self.table, self.to_item(content), versioned=True, expected_version=None
-            ),
-            on_condition=Conflict("content exists"),
-        )
+        self._stage_insert(self.to_item(content), on_condition=Conflict("content exists"))
 
     def save(self, content: Content) -> None:
         # A whole-item put: an absent `expires_at` (None) removes the TTL of a confirmed upload.
-        self._uow.stage(
-            lambda tx: tx.put(
-                self.table,
-                self.to_item(content),
-                versioned=True,
-                expected_version=content.version,
-            ),
-            on_condition=PreconditionFailed(STALE),
+        self._stage_replace(
+            self.to_item(content), version=content.version, on_condition=PreconditionFailed(STALE)
         )
 
     def remove(self, content: Content) -> None:
         key = content_key(content.org_id, content.id)
-        self._uow.stage(
-            lambda tx: tx.delete(self.table, key, condition=Attr("version").eq(content.version)),
-            on_condition=PreconditionFailed(STALE),
-        )
+        self._stage_delete(key, version=content.version, on_condition=PreconditionFailed(STALE))

@@ -21,8 +21,7 @@ from adapters.dynamodb.identity.keys import (
     invitee_keys,
     invitee_partition,
 )
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import Invitation
 from domains.shared.clock import isoformat
 from domains.shared.errors import Conflict
@@ -36,12 +35,8 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-class DynamoInvitationRepository(DynamoRepository[Invitation]):
+class DynamoInvitationRepository(StagedRepository[Invitation]):
     table = "organization-data"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: Invitation) -> dict[str, Any]:
         item = {
@@ -114,11 +109,7 @@ class DynamoInvitationRepository(DynamoRepository[Invitation]):
         return Key("gsi2pk").eq(invitee_partition(email)) & Key("gsi2sk").gt(isoformat(now))
 
     def add(self, invitation: Invitation) -> None:
-        item = self.to_item(invitation)
-        self._uow.stage(
-            lambda tx: tx.put(self.table, item, versioned=True, expected_version=None),
-            on_condition=Conflict("invitation exists"),
-        )
+        self._stage_insert(self.to_item(invitation), on_condition=Conflict("invitation exists"))
 
     def accept(self, invitation: Invitation, *, user_id: str, at: datetime) -> None:
         self._close(invitation, {"status": "accepted", "accepted_by": user_id, "accepted_at": at})
@@ -128,15 +119,11 @@ class DynamoInvitationRepository(DynamoRepository[Invitation]):
 
     def _close(self, invitation: Invitation, changes: dict[str, Any]) -> None:
         """Leave `pending` for good (only from `pending`) and drop out of the invitee index."""
-        self._uow.stage(
-            lambda tx: tx.update(
-                self.table,
-                invitation_key(invitation.org_id, invitation.id),
-                set=changes,
-                remove=PENDING_ONLY,
-                condition=Attr("status").eq("pending"),
-                versioned=True,
-                expected_version=invitation.version,
-            ),
+        self._stage_update(
+            invitation_key(invitation.org_id, invitation.id),
+            set=changes,
+            remove=PENDING_ONLY,
+            condition=Attr("status").eq("pending"),
+            version=invitation.version,
             on_condition=NO_LONGER_PENDING,
         )

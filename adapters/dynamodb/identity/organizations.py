@@ -7,8 +7,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from adapters.dynamodb.identity.keys import membership_index_keys, membership_key, org_key
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import Membership, Organization
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
@@ -16,12 +15,8 @@ from domains.shared.pagination import Page, PageRequest
 STALE = "the {} changed since it was read"
 
 
-class DynamoOrganizationRepository(DynamoRepository[Organization]):
+class DynamoOrganizationRepository(StagedRepository[Organization]):
     table = "organization-data"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: Organization) -> dict[str, Any]:
         return {
@@ -54,32 +49,21 @@ class DynamoOrganizationRepository(DynamoRepository[Organization]):
 
     def add(self, org: Organization) -> None:
         item = {**self.to_item(org), "member_count": org.member_count}
-        self._uow.stage(
-            lambda tx: tx.put(self.table, item, versioned=True, expected_version=None),
-            on_condition=Conflict("organisation exists"),
-        )
+        self._stage_insert(item, on_condition=Conflict("organisation exists"))
 
     def save(self, org: Organization) -> None:
         # An update, not a put: member_count is kept by ADD and must survive.
         changes = {k: v for k, v in self.to_item(org).items() if k not in ("pk", "sk")}
-        self._uow.stage(
-            lambda tx: tx.update(
-                self.table,
-                org_key(org.id),
-                set=changes,
-                versioned=True,
-                expected_version=org.version,
-            ),
+        self._stage_update(
+            org_key(org.id),
+            set=changes,
+            version=org.version,
             on_condition=PreconditionFailed(STALE.format("organisation")),
         )
 
 
-class DynamoMembershipRepository(DynamoRepository[Membership]):
+class DynamoMembershipRepository(StagedRepository[Membership]):
     table = "organization-memberships"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: Membership) -> dict[str, Any]:
         return {
@@ -113,30 +97,22 @@ class DynamoMembershipRepository(DynamoRepository[Membership]):
         return list(page.items)
 
     def add(self, membership: Membership, *, count: bool = True) -> None:
-        self._uow.stage(
-            lambda tx: tx.put(
-                self.table, self.to_item(membership), versioned=True, expected_version=None
-            ),
-            on_condition=Conflict("already a member"),
-        )
+        self._stage_insert(self.to_item(membership), on_condition=Conflict("already a member"))
         if count:
             self._count(membership.org_id, +1)
 
     def save(self, membership: Membership) -> None:
-        self._uow.stage(
-            lambda tx: tx.put(
-                self.table,
-                self.to_item(membership),
-                versioned=True,
-                expected_version=membership.version,
-            ),
+        self._stage_replace(
+            self.to_item(membership),
+            version=membership.version,
             on_condition=PreconditionFailed(STALE.format("membership")),
         )
 
     def remove(self, membership: Membership) -> None:
         key = membership_key(membership.org_id, membership.user_id)
-        self._uow.stage(
-            lambda tx: tx.delete(self.table, key, condition=Attr("version").eq(membership.version)),
+        self._stage_delete(
+            key,
+            version=membership.version,
             on_condition=PreconditionFailed(STALE.format("membership")),
         )
         self._count(membership.org_id, -1)

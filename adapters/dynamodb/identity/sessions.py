@@ -8,20 +8,15 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from adapters.dynamodb.identity.keys import session_key
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import Session
 from domains.shared.clock import isoformat
 from domains.shared.errors import Conflict
 from domains.shared.pagination import PageRequest
 
 
-class DynamoSessionRepository(DynamoRepository[Session]):
+class DynamoSessionRepository(StagedRepository[Session]):
     table = "user-sessions"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: Session) -> dict[str, Any]:
         created = isoformat(entity.created_at)

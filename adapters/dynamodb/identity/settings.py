@@ -20,8 +20,7 @@ from adapters.dynamodb.identity.keys import (
     setting_scope_keys,
     setting_scope_partition,
 )
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import Setting, SettingOverride
 from domains.shared.errors import Conflict, DomainError, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
@@ -41,12 +40,8 @@ def _loaded(kind: str, value: Any) -> Any:
     return int(value) if isinstance(value, Decimal) else value
 
 
-class DynamoSettingRepository(DynamoRepository[Setting | SettingOverride]):
+class DynamoSettingRepository(StagedRepository[Setting | SettingOverride]):
     table = "application-settings"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: Setting | SettingOverride) -> dict[str, Any]:
         org_id = entity.org_id if isinstance(entity, SettingOverride) else None
@@ -107,18 +102,14 @@ class DynamoSettingRepository(DynamoRepository[Setting | SettingOverride]):
 
     def _stage_put(self, entity: Setting | SettingOverride, error: DomainError) -> None:
         item = self.to_item(entity)
-        expected = entity.version or None
-        self._uow.stage(
-            lambda tx: tx.put(self.table, item, versioned=True, expected_version=expected),
-            on_condition=error,
-        )
+        if entity.version:
+            self._stage_replace(item, version=entity.version, on_condition=error)
+        else:
+            self._stage_insert(item, on_condition=error)
 
-    def _stage_delete(self, entity: Setting | SettingOverride, error: DomainError) -> None:
+    def _remove(self, entity: Setting | SettingOverride, error: DomainError) -> None:
         key = setting_key(entity.key, getattr(entity, "org_id", None))
-        self._uow.stage(
-            lambda tx: tx.delete(self.table, key, condition=Attr("version").eq(entity.version)),
-            on_condition=error,
-        )
+        self._stage_delete(key, version=entity.version, on_condition=error)
 
     def add(self, setting: Setting) -> None:
         self._stage_put(setting, Conflict(f"setting {setting.key} exists"))
@@ -127,7 +118,7 @@ class DynamoSettingRepository(DynamoRepository[Setting | SettingOverride]):
         self._stage_put(setting, PreconditionFailed(STALE.format("setting")))
 
     def remove(self, setting: Setting) -> None:
-        self._stage_delete(setting, PreconditionFailed(STALE.format("setting")))
+        self._remove(setting, PreconditionFailed(STALE.format("setting")))
 
     def put_override(self, override: SettingOverride) -> None:
         generation = Attr("generation").eq(override.generation)
@@ -138,4 +129,4 @@ class DynamoSettingRepository(DynamoRepository[Setting | SettingOverride]):
         self._stage_put(override, PreconditionFailed(STALE.format("override")))
 
     def remove_override(self, override: SettingOverride) -> None:
-        self._stage_delete(override, PreconditionFailed(STALE.format("override")))
+        self._remove(override, PreconditionFailed(STALE.format("override")))

@@ -8,20 +8,15 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from adapters.dynamodb.identity.keys import email_key, user_key
-from adapters.dynamodb.repository import DynamoRepository
-from adapters.dynamodb.uow import DynamoUnitOfWork
+from adapters.dynamodb.staged import StagedRepository
 from domains.identity.model import Preferences, User
 from domains.shared.clock import isoformat
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
 
 
-class DynamoUserRepository(DynamoRepository[User]):
+class DynamoUserRepository(StagedRepository[User]):
     table = "user-profiles"
-
-    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
-        super().__init__(uow.client, **kwargs)
-        self._uow = uow
 
     def to_item(self, entity: User) -> dict[str, Any]:
         item = {
@@ -74,17 +69,11 @@ class DynamoUserRepository(DynamoRepository[User]):
             lambda tx: tx.put(self.table, claim, condition=Attr("pk").not_exists()),
             on_condition=Conflict("an account with this e-mail exists"),
         )
-        self._uow.stage(
-            lambda tx: tx.put(
-                self.table, self.to_item(user), versioned=True, expected_version=None
-            ),
-            on_condition=Conflict("user exists"),
-        )
+        self._stage_insert(self.to_item(user), on_condition=Conflict("user exists"))
 
     def save(self, user: User) -> None:
-        self._uow.stage(
-            lambda tx: tx.put(
-                self.table, self.to_item(user), versioned=True, expected_version=user.version
-            ),
+        self._stage_replace(
+            self.to_item(user),
+            version=user.version,
             on_condition=PreconditionFailed("the user changed since it was read"),
         )
