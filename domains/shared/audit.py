@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domains.shared.ids import new_id
-from domains.shared.tenancy import Principal
+from domains.shared.tenancy import Principal, TenantContext
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,23 @@ def audit(
     else:
         actor = principal.user_id
     return AuditEntry(org_id, actor, action, resource[0], resource[1], at, request_id, details)
+
+
+def tenant_audit(
+    ctx: TenantContext,
+    *,
+    action: str,
+    resource: tuple[str, str],
+    at: datetime,
+    **details: Any,
+) -> AuditEntry:
+    """The entry of a change made in `ctx`: its organisation, principal and request id."""
+    return audit(
+        org_id=ctx.org_id,
+        principal=ctx.principal,
+        action=action,
+        resource=resource,
+        at=at,
+        request_id=ctx.request_id,
+        **details,
+    )

@@ -15,9 +15,10 @@ from domains.identity.model import (
 )
 from domains.identity.ports import UnitOfWorkFactory
 from domains.identity.services.tokens import digest, matches, new_secret
-from domains.shared.audit import AuditEntry, audit
+from domains.shared.audit import AuditEntry, tenant_audit
 from domains.shared.clock import Clock
-from domains.shared.errors import Forbidden, NotFound, Unauthenticated
+from domains.shared.errors import Forbidden, Unauthenticated
+from domains.shared.guards import found
 from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
@@ -83,9 +84,9 @@ class ApiKeyService:
         ctx.require(Permission.APIKEY_MANAGE)
         now = self._clock.now()
         with self._uow() as uow:
-            key = uow.api_keys.get(ctx.org_id, key_id) if is_valid_id(key_id) else None
-            if key is None:
-                raise NotFound("API key not found")
+            key = found(
+                uow.api_keys.get(ctx.org_id, key_id) if is_valid_id(key_id) else None, "API key"
+            )
             if key.revoked_at is not None:
                 return
             uow.api_keys.revoke(key, now)
@@ -111,13 +112,6 @@ class ApiKeyService:
     def _entry(
         ctx: TenantContext, action: str, key: ApiKey, at: datetime, **details: object
     ) -> AuditEntry:
-        return audit(
-            org_id=ctx.org_id,
-            principal=ctx.principal,
-            action=action,
-            resource=("apikey", key.id),
-            at=at,
-            request_id=ctx.request_id,
-            name=key.name,
-            **details,
+        return tenant_audit(
+            ctx, action=action, resource=("apikey", key.id), at=at, name=key.name, **details
         )

@@ -18,10 +18,10 @@ from domains.shared.audit import audit
 from domains.shared.clock import Clock
 from domains.shared.errors import (
     NotFound,
-    PreconditionFailed,
     Unauthenticated,
     ValidationFailed,
 )
+from domains.shared.guards import check_version, found
 from domains.shared.ids import new_id
 from domains.shared.tenancy import Principal
 
@@ -244,10 +244,7 @@ class ProfileService:
     def get(self, *, principal: Principal) -> User:
         principal.require_user("read a user profile")
         with self._uow() as uow:
-            user = uow.users.get(principal.user_id)
-        if user is None:
-            raise NotFound("user not found")
-        return user
+            return found(uow.users.get(principal.user_id), "user")
 
     def update(
         self,
@@ -261,11 +258,8 @@ class ProfileService:
         principal.require_user("change a user profile")
         now = self._clock.now()
         with self._uow() as uow:
-            user = uow.users.get(principal.user_id)
-            if user is None:
-                raise NotFound("user not found")
-            if expected_version is not None and expected_version != user.version:
-                raise PreconditionFailed("the profile changed since you read it")
+            user = found(uow.users.get(principal.user_id), "user")
+            check_version(expected_version, user.version, "profile")
             changed = replace(
                 user,
                 display_name=(display_name.strip() if display_name else user.display_name),

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 
 from domains.identity.model import Content, check_upload, safe_filename
 from domains.identity.ports import ContentStorage, PresignedRequest, UnitOfWorkFactory
-from domains.shared.audit import audit
+from domains.shared.audit import tenant_audit
 from domains.shared.clock import Clock
-from domains.shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from domains.shared.errors import Conflict, Forbidden
+from domains.shared.guards import check_version, found
 from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
@@ -84,7 +85,7 @@ class ContentService:
         with self._uow() as uow:
             content = self._content(uow, ctx, content_id)
             self._check_owner(ctx, content, "confirm")
-            _check_version(expected_version, content.version)
+            check_version(expected_version, content.version, "content")
             if content.confirmed:
                 return content
             self._check_stored(content)
@@ -127,7 +128,7 @@ class ContentService:
         with self._uow() as uow:
             content = self._content(uow, ctx, content_id)
             self._check_owner(ctx, content, "delete")
-            _check_version(expected_version, content.version)
+            check_version(expected_version, content.version, "content")
             self._storage.delete(content.s3_key)
             uow.content.remove(content)
             self._audit(uow, ctx, "content.delete", content, now)
@@ -137,10 +138,9 @@ class ContentService:
 
     @staticmethod
     def _content(uow, ctx: TenantContext, content_id: str) -> Content:  # type: ignore[no-untyped-def]
-        content = uow.content.get(ctx.org_id, content_id) if is_valid_id(content_id) else None
-        if content is None:
-            raise NotFound("content not found")
-        return content
+        return found(
+            uow.content.get(ctx.org_id, content_id) if is_valid_id(content_id) else None, "content"
+        )
 
     @staticmethod
     def _check_owner(ctx: TenantContext, content: Content, what: str) -> None:
@@ -160,18 +160,5 @@ class ContentService:
         uow, ctx: TenantContext, action: str, content: Content, at: datetime, **details
     ) -> None:
         uow.audit(
-            audit(
-                org_id=ctx.org_id,
-                principal=ctx.principal,
-                action=action,
-                resource=("content", content.id),
-                at=at,
-                request_id=ctx.request_id,
-                **details,
-            )
+            tenant_audit(ctx, action=action, resource=("content", content.id), at=at, **details)
         )
-
-
-def _check_version(expected: int | None, actual: int) -> None:
-    if expected is not None and expected != actual:
-        raise PreconditionFailed("the content changed since you read it")

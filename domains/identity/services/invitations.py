@@ -14,9 +14,10 @@ from domains.identity.model import (
 )
 from domains.identity.ports import IdentityUnitOfWork, UnitOfWorkFactory
 from domains.identity.services.tokens import digest, new_secret
-from domains.shared.audit import audit
+from domains.shared.audit import audit, tenant_audit
 from domains.shared.clock import Clock
 from domains.shared.errors import Conflict, Forbidden, NotFound
+from domains.shared.guards import found
 from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
@@ -70,13 +71,11 @@ class InvitationService:
             self._ensure_not_member_nor_invited(uow, ctx.org_id, email, now)
             uow.invitations.add(invitation)
             uow.audit(
-                audit(
-                    org_id=ctx.org_id,
-                    principal=ctx.principal,
+                tenant_audit(
+                    ctx,
                     action="invitation.create",
                     resource=("invitation", invitation.id),
                     at=now,
-                    request_id=ctx.request_id,
                     email=email,
                     role=role,
                 )
@@ -94,25 +93,22 @@ class InvitationService:
         ctx.require(Permission.MEMBER_INVITE)
         now = self._clock.now()
         with self._uow() as uow:
-            invitation = (
+            invitation = found(
                 uow.invitations.get(ctx.org_id, invitation_id)
                 if is_valid_id(invitation_id)
-                else None
+                else None,
+                "invitation",
             )
-            if invitation is None:
-                raise NotFound("invitation not found")
             if invitation.status == "revoked":
                 return
             invitation.ensure_acceptable(now)
             uow.invitations.revoke(invitation, at=now)
             uow.audit(
-                audit(
-                    org_id=ctx.org_id,
-                    principal=ctx.principal,
+                tenant_audit(
+                    ctx,
                     action="invitation.revoke",
                     resource=("invitation", invitation.id),
                     at=now,
-                    request_id=ctx.request_id,
                 )
             )
             uow.commit()
@@ -155,13 +151,11 @@ class InvitationService:
     ) -> Page[tuple[Invitation, Organization]]:
         """Pending invitations addressed to my e-mail, with their organisations."""
         with self._uow() as uow:
-            user = uow.users.get(principal.user_id)
-            if user is None:
-                raise NotFound("user not found")
-            found = uow.invitations.list_for_email(user.email, now=self._clock.now(), page=page)
-            orgs = {o.id: o for o in uow.organizations.get_many([i.org_id for i in found.items])}
-        items = [(i, orgs[i.org_id]) for i in found.items if i.org_id in orgs]
-        return Page(items, found.next_cursor)
+            user = found(uow.users.get(principal.user_id), "user")
+            invited = uow.invitations.list_for_email(user.email, now=self._clock.now(), page=page)
+            orgs = {o.id: o for o in uow.organizations.get_many([i.org_id for i in invited.items])}
+        items = [(i, orgs[i.org_id]) for i in invited.items if i.org_id in orgs]
+        return Page(items, invited.next_cursor)
 
     @staticmethod
     def _ensure_not_member_nor_invited(

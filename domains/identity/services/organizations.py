@@ -12,18 +12,14 @@ from domains.identity.model import (
     ensure_an_owner_remains,
 )
 from domains.identity.ports import UnitOfWorkFactory
-from domains.shared.audit import audit
+from domains.shared.audit import audit, tenant_audit
 from domains.shared.clock import Clock
-from domains.shared.errors import Forbidden, NotFound, PreconditionFailed
+from domains.shared.errors import Forbidden
+from domains.shared.guards import check_version, found
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
 from domains.shared.tenancy import Principal, TenantContext
-
-
-def _check_version(expected: int | None, actual: int, what: str) -> None:
-    if expected is not None and expected != actual:
-        raise PreconditionFailed(f"the {what} changed since you read it")
 
 
 class OrganizationService:
@@ -64,10 +60,7 @@ class OrganizationService:
     def get(self, *, ctx: TenantContext) -> Organization:
         ctx.require(Permission.ORG_READ)
         with self._uow() as uow:
-            org = uow.organizations.get(ctx.org_id)
-        if org is None:
-            raise NotFound("organisation not found")
-        return org
+            return found(uow.organizations.get(ctx.org_id), "organisation")
 
     def update(
         self,
@@ -80,10 +73,8 @@ class OrganizationService:
         ctx.require(Permission.ORG_WRITE)
         now = self._clock.now()
         with self._uow() as uow:
-            org = uow.organizations.get(ctx.org_id)
-            if org is None:
-                raise NotFound("organisation not found")
-            _check_version(expected_version, org.version, "organisation")
+            org = found(uow.organizations.get(ctx.org_id), "organisation")
+            check_version(expected_version, org.version, "organisation")
             changed = replace(
                 org,
                 name=check_name(name) if name is not None else org.name,
@@ -92,13 +83,8 @@ class OrganizationService:
             )
             uow.organizations.save(changed)
             uow.audit(
-                audit(
-                    org_id=org.id,
-                    principal=ctx.principal,
-                    action="organization.update",
-                    resource=("organization", org.id),
-                    at=now,
-                    request_id=ctx.request_id,
+                tenant_audit(
+                    ctx, action="organization.update", resource=("organization", org.id), at=now
                 )
             )
             uow.commit()
@@ -137,20 +123,18 @@ class MembershipService:
             raise Forbidden("only an owner can make another member owner")
         now = self._clock.now()
         with self._uow() as uow:
-            member = self._member(uow, ctx.org_id, user_id)
-            _check_version(expected_version, member.version, "membership")
+            member = found(uow.memberships.get(ctx.org_id, user_id), "member")
+            check_version(expected_version, member.version, "membership")
             if member.role == "owner" and role != "owner":
                 ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             changed = member.with_role(role)
             uow.memberships.save(changed)
             uow.audit(
-                audit(
-                    org_id=ctx.org_id,
-                    principal=ctx.principal,
+                tenant_audit(
+                    ctx,
                     action="member.change_role",
                     resource=("member", user_id),
                     at=now,
-                    request_id=ctx.request_id,
                     role=role,
                 )
             )
@@ -164,25 +148,9 @@ class MembershipService:
             ctx.require(Permission.MEMBER_MANAGE)
         now = self._clock.now()
         with self._uow() as uow:
-            member = self._member(uow, ctx.org_id, user_id)
+            member = found(uow.memberships.get(ctx.org_id, user_id), "member")
             ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             uow.memberships.remove(member)
             action = "member.leave" if leaving else "member.remove"
-            uow.audit(
-                audit(
-                    org_id=ctx.org_id,
-                    principal=ctx.principal,
-                    action=action,
-                    resource=("member", user_id),
-                    at=now,
-                    request_id=ctx.request_id,
-                )
-            )
+            uow.audit(tenant_audit(ctx, action=action, resource=("member", user_id), at=now))
             uow.commit()
-
-    @staticmethod
-    def _member(uow, org_id: str, user_id: str) -> Membership:  # type: ignore[no-untyped-def]
-        member = uow.memberships.get(org_id, user_id)
-        if member is None:
-            raise NotFound("member not found")
-        return member

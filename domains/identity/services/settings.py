@@ -18,9 +18,10 @@ from domains.identity.model import (
     effective,
 )
 from domains.identity.ports import IdentityUnitOfWork, UnitOfWorkFactory
-from domains.shared.audit import audit
+from domains.shared.audit import audit, tenant_audit
 from domains.shared.clock import Clock
-from domains.shared.errors import Forbidden, NotFound, PreconditionFailed
+from domains.shared.errors import Forbidden, NotFound
+from domains.shared.guards import check_version
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
@@ -30,12 +31,6 @@ from domains.shared.tenancy import Principal, TenantContext
 def _require_staff(principal: Principal) -> None:
     if not principal.is_staff:
         raise Forbidden("only staff manage global settings")
-
-
-def _check_version(expected: int | None, actual: int, what: str) -> None:
-    """`actual` is 0 when there is nothing yet, so If-Match "0" means "only if absent"."""
-    if expected is not None and expected != actual:
-        raise PreconditionFailed(f"the {what} changed since you read it")
 
 
 def _as_json(value: Any) -> str:
@@ -85,7 +80,7 @@ class SettingsService:
         now = self._clock.now()
         with self._uow() as uow:
             current = uow.settings.get(check_setting_key(key))
-            _check_version(expected_version, current.version if current else 0, "setting")
+            check_version(expected_version, current.version if current else 0, "setting")
             if current is None:
                 setting = Setting(
                     key,
@@ -132,7 +127,7 @@ class SettingsService:
         now = self._clock.now()
         with self._uow() as uow:
             setting = _existing(uow, key)
-            _check_version(expected_version, setting.version, "setting")
+            check_version(expected_version, setting.version, "setting")
             uow.settings.remove(setting)
             uow.audit(
                 audit(
@@ -178,7 +173,7 @@ class SettingsService:
             if setting is None:
                 raise NotFound(f"no setting {key}")
             current = effective(setting, stored)
-            _check_version(expected_version, current.override_version, "override")
+            check_version(expected_version, current.override_version, "override")
             override = SettingOverride(
                 key,
                 ctx.org_id,
@@ -193,13 +188,11 @@ class SettingsService:
             uow.settings.put_override(override)
             action = "setting_override.update" if current.override else "setting_override.create"
             uow.audit(
-                audit(
-                    org_id=ctx.org_id,
-                    principal=ctx.principal,
+                tenant_audit(
+                    ctx,
                     action=action,
                     resource=("setting_override", key),
                     at=now,
-                    request_id=ctx.request_id,
                     value=_as_json(override.value),
                 )
             )
@@ -216,16 +209,14 @@ class SettingsService:
             override = effective(setting, stored).override if setting else None
             if override is None:
                 raise NotFound(f"organisation has no override of {key}")
-            _check_version(expected_version, override.version, "override")
+            check_version(expected_version, override.version, "override")
             uow.settings.remove_override(override)
             uow.audit(
-                audit(
-                    org_id=ctx.org_id,
-                    principal=ctx.principal,
+                tenant_audit(
+                    ctx,
                     action="setting_override.delete",
                     resource=("setting_override", key),
                     at=now,
-                    request_id=ctx.request_id,
                 )
             )
             uow.commit()
