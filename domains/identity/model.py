@@ -236,6 +236,16 @@ class ApiKey:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
+MAX_USABLE_KEYS_PER_MEMBER = 25
+"""A member's usable keys in one organisation; bounded so that removing the member revokes
+them all in the removal's own transaction (DynamoDB allows 100 actions in one)."""
+
+
+def keys_beyond(keys: Iterable[ApiKey], permissions: frozenset[str]) -> list[ApiKey]:
+    """The keys granting more than `permissions`: a key never holds more than its creator."""
+    return [k for k in keys if not k.permissions <= permissions]
+
+
 def api_key_token(org_id: str, key_id: str, secret: str) -> str:
     """`nxk_<org_id>_<key_id>_<secret>`: the key names its item, so one GetItem finds it."""
     return f"{API_KEY_PREFIX}{org_id}_{key_id}_{secret}"

@@ -138,6 +138,10 @@ class ApiKeyRepository(Protocol):
     def list_for_org(self, org_id: str, page: PageRequest) -> Page[ApiKey]:
         """Newest first."""
 
+    def usable_created_by(self, org_id: str, user_id: str, *, now: datetime) -> list[ApiKey]:
+        """Every key `user_id` created in the organisation that still works at `now` (at most
+        MAX_USABLE_KEYS_PER_MEMBER: creating more is refused)."""
+
     def add(self, key: ApiKey) -> None: ...
 
     def revoke(self, key: ApiKey, at: datetime) -> None:

@@ -243,3 +243,47 @@ def test_a_key_authenticated_read_makes_at_most_two_dynamodb_calls(signup, http)
     assert response.status_code == 200
     assert len(calls) <= 2, calls
     assert [(c.operation, c.table) for c in calls] == [("GetItem", "organization-data")] * 2
+
+
+def test_a_removed_or_leaving_member_s_keys_stop_working(signup, http):  # type: ignore[no-untyped-def]
+    ada, bob, cy = signup("ada", org=True), signup("bob"), signup("cy")
+    _add_member(ada, bob, "admin")
+    _add_member(ada, cy, "admin")
+    org = f"/api/organizations/{ada.org_id}"
+    bobs, cys, adas = _mint(bob, "org:read"), _mint(cy, "org:read"), _mint(ada, "org:read")
+    assert _as_key(http, "GET", org, bobs["key"]).status_code == 200
+
+    assert ada.call("DELETE", f"{org}/members/{bob.user_id}").status_code == 204
+    assert cy.call("DELETE", f"{org}/members/{cy.user_id}").status_code == 204  # leaves
+
+    assert _as_key(http, "GET", org, bobs["key"]).status_code == 401
+    assert _as_key(http, "GET", org, cys["key"]).status_code == 401
+    assert _as_key(http, "GET", org, adas["key"]).status_code == 200  # others' keys live on
+    listed = {k["id"]: k["revoked_at"] for k in ada.call("GET", _keys(ada)).json()["items"]}
+    assert listed[bobs["id"]] and listed[cys["id"]] and listed[adas["id"]] is None
+    entries = ada.call("GET", f"/api/organizations/{ada.org_id}/audit").json()["items"]
+    details = {e["action"]: e["details"] for e in entries if e["action"].startswith("member.")}
+    assert details["member.remove"]["revoked_api_keys"] == [bobs["id"]]
+    assert details["member.leave"]["revoked_api_keys"] == [cys["id"]]
+
+
+def test_a_demoted_member_keeps_only_the_keys_the_new_role_covers(signup, http):  # type: ignore[no-untyped-def]
+    ada, bob = signup("ada", org=True), signup("bob")
+    _add_member(ada, bob, "admin")
+    org = f"/api/organizations/{ada.org_id}"
+    reader = _mint(bob, "org:read")
+    writer = _mint(bob, "org:read", "org:write")
+    response = ada.call("PATCH", f"{org}/members/{bob.user_id}", {"role": "viewer"})
+    assert response.status_code == 200, response.content
+    assert _as_key(http, "GET", org, reader["key"]).status_code == 200
+    assert _as_key(http, "GET", org, writer["key"]).status_code == 401
+
+
+def test_a_member_holds_at_most_25_usable_keys_per_organisation(signup, http):  # type: ignore[no-untyped-def]
+    ada = signup("ada", org=True)
+    minted = [_mint(ada, "org:read") for _ in range(25)]
+    refused = ada.call("POST", _keys(ada), {"name": "one more", "permissions": ["org:read"]})
+    assert refused.status_code == 409
+    assert "revoke one first" in refused.json()["detail"]
+    assert ada.call("DELETE", f"{_keys(ada)}/{minted[0]['id']}").status_code == 204
+    _mint(ada, "org:read")  # a revoked key frees its place

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 
 from adapters.dynamodb.identity.keys import api_key_key
 from adapters.dynamodb.staged import StagedRepository
@@ -58,6 +58,19 @@ class DynamoApiKeyRepository(StagedRepository[ApiKey]):
     def list_for_org(self, org_id: str, page: PageRequest) -> Page[ApiKey]:
         condition = Key("pk").eq(f"ORG#{org_id}") & Key("sk").begins_with("APIKEY#")
         return self._query_page(condition, page=page, scan_forward=False)
+
+    def usable_created_by(self, org_id: str, user_id: str, *, now: datetime) -> list[ApiKey]:
+        condition = Key("pk").eq(f"ORG#{org_id}") & Key("sk").begins_with("APIKEY#")
+        mine = Attr("created_by").eq(user_id) & Attr("revoked_at").not_exists()
+        keys, cursor = [], None
+        while True:
+            page = self._query_page(
+                condition, page=PageRequest(limit=100, cursor=cursor), filter=mine, consistent=True
+            )
+            keys += [k for k in page.items if k.usable(now)]
+            if page.next_cursor is None:
+                return keys
+            cursor = page.next_cursor
 
     def add(self, key: ApiKey) -> None:
         self._stage_insert(self.to_item(key), on_condition=Conflict("API key exists"))

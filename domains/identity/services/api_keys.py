@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domains.identity.model import (
+    MAX_USABLE_KEYS_PER_MEMBER,
     ApiKey,
     api_key_token,
     check_expiry,
@@ -17,7 +18,7 @@ from domains.identity.ports import UnitOfWorkFactory
 from domains.identity.services.tokens import digest, matches, new_secret
 from domains.shared.audit import AuditEntry, tenant_audit
 from domains.shared.clock import Clock
-from domains.shared.errors import Forbidden, Unauthenticated
+from domains.shared.errors import Conflict, Forbidden, Unauthenticated
 from domains.shared.guards import found
 from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
@@ -57,6 +58,13 @@ class ApiKeyService:
         beyond = granted - ctx.permissions
         if beyond:
             raise Forbidden(f"you cannot grant permissions you do not have: {sorted(beyond)}")
+        with self._uow() as uow:
+            usable = uow.api_keys.usable_created_by(ctx.org_id, ctx.principal.user_id, now=now)
+        if len(usable) >= MAX_USABLE_KEYS_PER_MEMBER:
+            raise Conflict(
+                f"you have {len(usable)} usable API keys in this organisation, the most a member"
+                " may hold: revoke one first"
+            )
         secret = new_secret()
         key = ApiKey(
             new_id(),

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from domains.identity.model import (
+    ApiKey,
     Membership,
     Organization,
     check_name,
     check_role,
     ensure_an_owner_remains,
+    keys_beyond,
 )
-from domains.identity.ports import UnitOfWorkFactory
+from domains.identity.ports import IdentityUnitOfWork, UnitOfWorkFactory
 from domains.shared.audit import audit, tenant_audit
 from domains.shared.clock import Clock
 from domains.shared.errors import Forbidden
 from domains.shared.guards import check_version, found
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
-from domains.shared.permissions import Permission
+from domains.shared.permissions import Permission, permissions_for
 from domains.shared.tenancy import Principal, TenantContext
 
 
@@ -129,6 +132,8 @@ class MembershipService:
                 ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             changed = member.with_role(role)
             uow.memberships.save(changed)
+            usable = uow.api_keys.usable_created_by(ctx.org_id, user_id, now=now)
+            revoked = _revoke(uow, keys_beyond(usable, permissions_for(role)), now)
             uow.audit(
                 tenant_audit(
                     ctx,
@@ -136,6 +141,7 @@ class MembershipService:
                     resource=("member", user_id),
                     at=now,
                     role=role,
+                    revoked_api_keys=revoked,
                 )
             )
             uow.commit()
@@ -151,6 +157,25 @@ class MembershipService:
             member = found(uow.memberships.get(ctx.org_id, user_id), "member")
             ensure_an_owner_remains(uow.memberships.owners(ctx.org_id), member)
             uow.memberships.remove(member)
+            revoked = _revoke(
+                uow, uow.api_keys.usable_created_by(ctx.org_id, user_id, now=now), now
+            )
             action = "member.leave" if leaving else "member.remove"
-            uow.audit(tenant_audit(ctx, action=action, resource=("member", user_id), at=now))
+            uow.audit(
+                tenant_audit(
+                    ctx,
+                    action=action,
+                    resource=("member", user_id),
+                    at=now,
+                    revoked_api_keys=revoked,
+                )
+            )
             uow.commit()
+
+
+def _revoke(uow: IdentityUnitOfWork, keys: list[ApiKey], at: datetime) -> list[str]:
+    """Stage the revocation of `keys` in the member change's own transaction: a key acts for
+    its creator, so it stops when they leave and never outranks their role."""
+    for key in keys:
+        uow.api_keys.revoke(key, at)
+    return sorted(k.id for k in keys)
