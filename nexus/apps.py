@@ -10,6 +10,8 @@ class NexusConfig(AppConfig):
     label = "nexus"
 
     def ready(self) -> None:
+        from nexus.admin.site import discover
         from nexus.container import container
 
         container().check_dependencies()
+        discover()

@@ -8,9 +8,11 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.identity.admin import DynamoStaffBrowser
 from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
+from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.session import make_boto_client
 from adapters.s3.content import S3ContentStorage
@@ -24,6 +26,8 @@ from domains.identity.services.content import ContentLimits, ContentService
 from domains.identity.services.invitations import InvitationService
 from domains.identity.services.organizations import MembershipService, OrganizationService
 from domains.identity.services.settings import SettingsService
+from domains.identity.services.staff import StaffService
+from domains.identity.services.staff_tenants import StaffTenantService
 from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.shared.clock import SystemClock
 from nexus.config import NexusConfig, config
@@ -130,15 +134,24 @@ class Identity(containers.DeclarativeContainer):
     api_keys = providers.Singleton(ApiKeyService, uow=uow, clock=clock)
     tenancy = providers.Singleton(MembershipTenantResolver, uow=uow)
     settings = providers.Singleton(SettingsService, uow=uow, clock=clock)
-    audit_log = providers.Singleton(
-        AuditLogSelector,
-        reader=providers.Singleton(
-            DynamoAuditLogReader,
-            gateways.dynamo,
-            cursors=gateways.cursor_signer,
-            offloader=gateways.offloader,
-            clock=clock,
-        ),
+    audit_reader = providers.Singleton(
+        DynamoAuditLogReader,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        clock=clock,
+    )
+    audit_log = providers.Singleton(AuditLogSelector, reader=audit_reader)
+    # The admin: staff use cases, whole-table browsing, and Django's web sessions.
+    staff_browser = providers.Singleton(DynamoStaffBrowser, uow)
+    staff = providers.Singleton(
+        StaffService, uow=uow, hasher=hasher, throttle=throttle, clock=clock, browser=staff_browser
+    )
+    staff_tenants = providers.Singleton(
+        StaffTenantService, uow=uow, clock=clock, browser=staff_browser, audit_reader=audit_reader
+    )
+    web_sessions = providers.Singleton(
+        DynamoWebSessionStore, gateways.dynamo, cursors=gateways.cursor_signer, clock=clock
     )
     content = providers.Singleton(
         ContentService,

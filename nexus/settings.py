@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nexus.config import config
+
+ADMIN_DIR = Path(__file__).resolve().parent / "admin"
 
 _cfg = config()
 
@@ -14,6 +18,12 @@ ALLOWED_HOSTS = list(_cfg.allowed_hosts)
 DATABASES: dict[str, dict[str, str]] = {}
 
 INSTALLED_APPS = [
+    # The admin without a relational database: SimpleAdminConfig (no autodiscovery of
+    # ModelAdmins), auth and contenttypes for their classes only (never queried).
+    "django.contrib.admin.apps.SimpleAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
     "nexus.apps.NexusConfig",
@@ -27,22 +37,44 @@ PASSWORD_HASHERS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Staff sign in to /admin/ as identity users (is_staff); their sessions live in
+# `user-sessions` with a TTL. The user class is unmanaged and never queried.
+AUTH_USER_MODEL = "nexus.StaffUser"
+AUTHENTICATION_BACKENDS = ["nexus.admin.backend.StaffBackend"]
+SESSION_ENGINE = "nexus.admin.sessions"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not _cfg.debug
+CSRF_COOKIE_SECURE = not _cfg.debug
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "nexus.urls"
 WSGI_APPLICATION = "nexus.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [ADMIN_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
     }
 ]
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [ADMIN_DIR / "static"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"

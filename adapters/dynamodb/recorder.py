@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ class CallRecorder:
         self._records: deque[CallRecord] = deque(maxlen=max_records)
         self._totals: dict[tuple[str, str], CallSummary] = {}
         self._captures: list[list[CallRecord]] = []
+        self.since = time.time()  # when the running totals started (a rate needs a span)
 
     def record(self, record: CallRecord) -> None:
         with self._lock:
@@ -69,6 +71,7 @@ class CallRecorder:
         with self._lock:
             self._records.clear()
             self._totals.clear()
+            self.since = time.time()
 
     @contextmanager
     def capture(self) -> Iterator[list[CallRecord]]:

@@ -279,4 +279,5 @@ class AuditLogReader(Protocol):
     """The selector over an organisation's audit log, newest first. Read-only: entries are
     written by the unit of work, in the transaction of the change they record."""
 
-    def list(self, org_id: str, filter: AuditFilter, page: PageRequest) -> Page[AuditEntry]: ...
+    def list(self, org_id: str | None, filter: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+        """`org_id` None: the platform-level entries (staff changes, sign-ins)."""

@@ -44,7 +44,7 @@ class DynamoAuditLogReader(DynamoRepository[AuditEntry]):
             id=item["id"],
         )
 
-    def list(self, org_id: str, filter: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+    def list(self, org_id: str | None, filter: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
         index, partition = self._partition(org_id, filter)
         hash_key, range_key = self._index_keys(index)
         condition = Key(hash_key).eq(partition)
@@ -61,7 +61,7 @@ class DynamoAuditLogReader(DynamoRepository[AuditEntry]):
         )
 
     @staticmethod
-    def _partition(org_id: str, filter: AuditFilter) -> tuple[str | None, str]:
+    def _partition(org_id: str | None, filter: AuditFilter) -> tuple[str | None, str]:
         if filter.actor_id:
             return "gsi1", actor_partition(org_id, filter.actor_id)
         if filter.action:

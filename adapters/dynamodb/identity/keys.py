@@ -79,3 +79,8 @@ def setting_scope_partition(org_id: str | None = None) -> str:
 def setting_scope_keys(key: str, org_id: str | None = None) -> dict[str, str]:
     """gsi1 of `application-settings`: the global settings, or one organisation's overrides."""
     return {"gsi1pk": setting_scope_partition(org_id), "gsi1sk": key}
+
+
+def web_session_key(session_key: str) -> dict[str, str]:
+    """A Django (admin) session in `user-sessions`, beside the refresh-token sessions."""
+    return {"pk": f"DJSESSION#{session_key}", "sk": "SESSION"}

@@ -1,0 +1,318 @@
+"""The identity context in the admin: users, organisations, members, sessions, API keys,
+settings, the audit log and content records. Everything goes through the staff services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domains.identity.model import SETTING_TYPES, Setting
+from domains.identity.services.settings import SettingsService
+from domains.identity.services.staff import StaffService
+from domains.identity.services.staff_tenants import StaffTenantService
+from domains.shared.admin import (
+    ORG_FILTER,
+    AdminAction,
+    AdminCall,
+    EntityAdmin,
+    FormField,
+    ListFilter,
+    ListQuery,
+    register,
+    split_key,
+)
+from domains.shared.pagination import Page
+from domains.shared.permissions import ORG_ROLES
+from domains.shared.web import service
+
+CONTEXT = "identity"
+
+
+def _staff() -> StaffService:
+    return service("identity").staff()  # type: ignore[no-any-return]
+
+
+def _tenants() -> StaffTenantService:
+    return service("identity").staff_tenants()  # type: ignore[no-any-return]
+
+
+def _settings() -> SettingsService:
+    return service("identity").settings()  # type: ignore[no-any-return]
+
+
+def _who(call: AdminCall) -> dict[str, Any]:
+    return {"principal": call.principal, "request_id": call.request_id}
+
+
+def _composite(entity: Any) -> str:
+    return f"{entity.org_id}:{entity.id}"
+
+
+# -- users -------------------------------------------------------------------------------------
+
+
+def _list_users(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        return Page(_staff().find_users(principal=call.principal, text=q.search))
+    active = {"yes": True, "no": False}.get(q.filter("active") or "")
+    return _staff().list_users(
+        principal=call.principal, page=q.page, staff_only=q.filter("staff") == "yes", active=active
+    )
+
+
+def _save_user(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
+    return _staff().update_user(
+        **_who(call),
+        user_id=key or "",
+        expected_version=version,
+        display_name=values["display_name"],
+        is_active=values["is_active"],
+        is_staff=values["is_staff"],
+    )
+
+
+def _flags(done: str, **flags: bool) -> AdminAction:
+    def run(call: AdminCall, keys: list[str]) -> str:
+        changed = _staff().set_flags(
+            principal=call.principal,
+            request_id=call.request_id,
+            user_ids=keys,
+            is_active=flags.get("is_active"),
+            is_staff=flags.get("is_staff"),
+        )
+        return f"{changed} user(s) {done}."
+
+    return AdminAction(done.replace(" ", "_"), done.capitalize(), run)
+
+
+def _reset_sessions(call: AdminCall, keys: list[str]) -> str:
+    revoked = _staff().reset_sessions(**_who(call), user_ids=keys)
+    return f"{revoked} session(s) revoked."
+
+
+USERS = EntityAdmin(
+    context=CONTEXT,
+    name="users",
+    label="Users",
+    columns=("email", "display_name", "is_staff", "is_active", "created_at", "id"),
+    list=_list_users,
+    get=lambda call, key: _staff().get_user(principal=call.principal, user_id=key),
+    fields=(
+        FormField("display_name", label="Display name"),
+        FormField("is_active", "bool", label="Active", required=False),
+        FormField("is_staff", "bool", label="Staff", required=False),
+    ),
+    save=_save_user,
+    add=False,
+    filters=(
+        ListFilter("staff", "Staff", (("yes", "Staff only"),)),
+        ListFilter("active", "Active", (("yes", "Active"), ("no", "Inactive"))),
+    ),
+    search_help="a user id or an e-mail address (exact)",
+    actions=(
+        _flags("activated", is_active=True),
+        _flags("deactivated", is_active=False),
+        _flags("made staff", is_staff=True),
+        AdminAction("reset_sessions", "Reset sessions", _reset_sessions),
+    ),
+)
+
+# -- organisations and members -----------------------------------------------------------------
+
+
+def _list_orgs(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        return Page([_tenants().get_organization(principal=call.principal, org_id=q.search)])
+    return _tenants().list_organizations(principal=call.principal, page=q.page)
+
+
+ORGANIZATIONS = EntityAdmin(
+    context=CONTEXT,
+    name="organizations",
+    label="Organisations",
+    columns=("name", "member_count", "created_by", "created_at", "id"),
+    list=_list_orgs,
+    get=lambda call, key: _tenants().get_organization(principal=call.principal, org_id=key),
+    fields=(
+        FormField("name"),
+        FormField("description", "textarea", required=False),
+    ),
+    save=lambda call, key, values, version: _tenants().update_organization(
+        **_who(call), org_id=key or "", expected_version=version, **values
+    ),
+    add=False,
+    search_help="an organisation id (exact)",
+)
+
+
+def _member(key: str) -> dict[str, Any]:
+    org_id, user_id = split_key(key, 2)
+    return {"org_id": org_id, "user_id": user_id}
+
+
+def _list_members(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search and q.filter(ORG_FILTER):
+        found = _tenants().get_member(
+            principal=call.principal, org_id=q.filters[ORG_FILTER], user_id=q.search
+        )
+        return Page([found])
+    return _tenants().list_members(principal=call.principal, page=q.page, org_id=q.filter("org"))
+
+
+MEMBERS = EntityAdmin(
+    context=CONTEXT,
+    name="members",
+    label="Members",
+    columns=("org_id", "user_id", "role", "joined_at"),
+    list=_list_members,
+    get=lambda call, key: _tenants().get_member(principal=call.principal, **_member(key)),
+    key=lambda m: f"{m.org_id}:{m.user_id}",
+    fields=(FormField("role", "choice", choices=tuple(ORG_ROLES)),),
+    save=lambda call, key, values, version: _tenants().change_role(
+        **_who(call), **_member(key or ""), role=values["role"], expected_version=version
+    ),
+    delete=lambda call, key, version: _tenants().remove_member(
+        **_who(call), **_member(key), expected_version=version
+    ),
+    add=False,
+    tenant_owned=True,
+    search_help="a user id, with an organisation chosen",
+)
+
+# -- sessions and API keys ---------------------------------------------------------------------
+
+
+def _list_sessions(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        return Page([_staff().get_session(principal=call.principal, session_id=q.search)])
+    return _staff().list_sessions(principal=call.principal, page=q.page, user_id=q.filter("user"))
+
+
+def _revoke_sessions(call: AdminCall, keys: list[str]) -> str:
+    return f"{_staff().revoke_sessions(**_who(call), session_ids=keys)} session(s) revoked."
+
+
+SESSIONS = EntityAdmin(
+    context=CONTEXT,
+    name="sessions",
+    label="Sessions",
+    columns=("user_id", "created_at", "expires_at", "revoked_at", "user_agent", "ip", "id"),
+    list=_list_sessions,
+    get=lambda call, key: _staff().get_session(principal=call.principal, session_id=key),
+    filters=(ListFilter("user", "User id"),),
+    search_help="a session id (exact)",
+    actions=(AdminAction("revoke", "Revoke", _revoke_sessions),),
+)
+
+
+def _api_key(key: str) -> dict[str, str]:
+    org_id, key_id = split_key(key, 2)
+    return {"org_id": org_id, "key_id": key_id}
+
+
+def _revoke_keys(call: AdminCall, keys: list[str]) -> str:
+    pairs = [(k["org_id"], k["key_id"]) for k in map(_api_key, keys)]
+    return f"{_tenants().revoke_api_keys(**_who(call), keys=pairs)} API key(s) revoked."
+
+
+API_KEYS = EntityAdmin(
+    context=CONTEXT,
+    name="api-keys",
+    label="API keys",
+    columns=("name", "org_id", "created_by", "created_at", "expires_at", "revoked_at"),
+    list=lambda call, q: _tenants().list_api_keys(
+        principal=call.principal, page=q.page, org_id=q.filter(ORG_FILTER)
+    ),
+    get=lambda call, key: _tenants().get_api_key(principal=call.principal, **_api_key(key)),
+    key=_composite,
+    tenant_owned=True,
+    actions=(AdminAction("revoke", "Revoke", _revoke_keys),),
+)
+
+# -- settings, audit log, content --------------------------------------------------------------
+
+
+def _list_settings(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        return Page([_settings().get_global(principal=call.principal, key=q.search.strip())])
+    return _settings().list_global(principal=call.principal, page=q.page)
+
+
+def _save_setting(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
+    return _settings().put_global(
+        **_who(call),
+        key=key or values["key"],
+        kind=values["type"],
+        value=values["value"],
+        description=values.get("description") or "",
+        expected_version=version,
+    )
+
+
+def _setting_values(setting: Setting) -> dict[str, Any]:
+    return {
+        "key": setting.key,
+        "type": setting.type,
+        "value": setting.value,
+        "description": setting.description,
+    }
+
+
+SETTINGS = EntityAdmin(
+    context=CONTEXT,
+    name="settings",
+    label="Application settings",
+    columns=("key", "type", "value", "description", "updated_at", "updated_by"),
+    list=_list_settings,
+    get=lambda call, key: _settings().get_global(principal=call.principal, key=key),
+    key=lambda s: s.key,
+    fields=(
+        FormField("key", create_only=True, help="lower-case words joined by . or -"),
+        FormField("type", "choice", choices=SETTING_TYPES, create_only=True),
+        FormField("value", "json", help='JSON: true, 42, 1.5, "text", {"a": 1}'),
+        FormField("description", "textarea", required=False),
+    ),
+    save=_save_setting,
+    delete=lambda call, key, version: _settings().delete_global(
+        **_who(call), key=key, expected_version=version
+    ),
+    initial=_setting_values,
+    search_help="a setting key (exact)",
+)
+
+AUDIT_LOG = EntityAdmin(
+    context=CONTEXT,
+    name="audit-log",
+    label="Audit log",
+    columns=("at", "action", "actor_id", "resource_type", "resource_id", "org_id"),
+    list=lambda call, q: _tenants().audit_log(
+        principal=call.principal,
+        page=q.page,
+        org_id=q.filter(ORG_FILTER),
+        actor_id=q.filter("actor"),
+        action=q.filter("action"),
+    ),
+    get=None,
+    tenant_owned=True,
+    filters=(ListFilter("actor", "Actor id"), ListFilter("action", "Action")),
+)
+
+
+def _content(key: str) -> dict[str, str]:
+    org_id, content_id = split_key(key, 2)
+    return {"org_id": org_id, "content_id": content_id}
+
+
+CONTENT = EntityAdmin(
+    context=CONTEXT,
+    name="content",
+    label="Content metadata",
+    columns=("filename", "content_type", "size", "status", "org_id", "owner_id", "created_at"),
+    list=lambda call, q: _tenants().list_content(
+        principal=call.principal, page=q.page, org_id=q.filter(ORG_FILTER)
+    ),
+    get=lambda call, key: _tenants().get_content(principal=call.principal, **_content(key)),
+    key=_composite,
+    tenant_owned=True,
+)
+
+register(USERS, ORGANIZATIONS, MEMBERS, SESSIONS, API_KEYS, SETTINGS, AUDIT_LOG, CONTENT)

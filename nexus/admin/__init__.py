@@ -1,0 +1,1 @@
+"""The Django admin over the DynamoDB adapters: site, views, auth backend, session engine."""

@@ -1,0 +1,212 @@
+"""The admin through Django's test client over the real container (moto in-process): sign-in,
+sessions in `user-sessions`, change lists, forms, optimistic locking, actions, dashboard."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from domains.shared.pagination import PageRequest
+from domains.shared.tenancy import Principal
+from nexus.container import container
+
+PASSWORD = "correct horse battery 9"
+STAFF_EMAIL = "root@example.com"
+
+
+@pytest.fixture
+def staff(stack):  # type: ignore[no-untyped-def]
+    return container().identity.staff().create_staff(email=STAFF_EMAIL, password=PASSWORD)
+
+
+@pytest.fixture
+def admin_client(staff) -> Client:  # type: ignore[no-untyped-def]
+    client = Client(REMOTE_ADDR="10.0.0.2")
+    response = client.post("/admin/login/", {"username": STAFF_EMAIL, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return client
+
+
+def _principal(staff: Any) -> Principal:
+    return Principal(staff.id, is_staff=True)
+
+
+def _web_session_item(client: Client) -> dict[str, Any]:
+    key = client.cookies["sessionid"].value
+    dynamo = container().gateways.dynamo()
+    found = dynamo.get_item(
+        "user-sessions", Key={"pk": {"S": f"DJSESSION#{key}"}, "sk": {"S": "SESSION"}}
+    )
+    return dict(found.get("Item", {}))
+
+
+def test_staff_sign_in_keeps_the_session_in_user_sessions_with_a_ttl(admin_client, staff):  # type: ignore[no-untyped-def]
+    index = admin_client.get("/admin/")
+    assert index.status_code == 200
+    body = index.content.decode()
+    for label in ("Users", "Organisations", "Members", "Sessions", "API keys", "Audit log"):
+        assert label in body
+    assert "Recent platform audit entries" in body and "staff.sign_in" in body
+    item = _web_session_item(admin_client)
+    assert item["user_id"]["S"] == staff.id
+    assert int(item["expires_at"]["N"]) > 0
+
+
+def test_non_staff_users_cannot_enter(stack, signup):  # type: ignore[no-untyped-def]
+    member = signup("plain")
+    client = Client()
+    response = client.post("/admin/login/", {"username": member.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "correct e-mail and password for a staff account" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/identity/users/").status_code == 302
+
+
+def test_logout_ends_the_session(admin_client):  # type: ignore[no-untyped-def]
+    assert _web_session_item(admin_client)
+    item_key = admin_client.cookies["sessionid"].value
+    assert admin_client.post("/admin/logout/").status_code == 200
+    dynamo = container().gateways.dynamo()
+    gone = dynamo.get_item(
+        "user-sessions", Key={"pk": {"S": f"DJSESSION#{item_key}"}, "sk": {"S": "SESSION"}}
+    )
+    assert "Item" not in gone
+    assert admin_client.get("/admin/").status_code == 302
+
+
+def test_login_needs_the_csrf_token(staff):  # type: ignore[no-untyped-def]
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post("/admin/login/", {"username": STAFF_EMAIL, "password": PASSWORD})
+    assert refused.status_code == 403
+    page = client.get("/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    accepted = client.post(
+        "/admin/login/",
+        {"username": STAFF_EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+    )
+    assert accepted.status_code == 302
+
+
+def test_a_deactivated_staff_user_is_out_at_the_next_click(admin_client, staff):  # type: ignore[no-untyped-def]
+    other = container().identity.staff().create_staff(email="two@example.com", password=PASSWORD)
+    container().identity.staff().set_flags(
+        principal=_principal(other), user_ids=[staff.id], is_active=False
+    )
+    assert admin_client.get("/admin/").status_code == 302
+
+
+def test_the_user_list_pages_by_cursor_and_filters(admin_client, signup):  # type: ignore[no-untyped-def]
+    for _ in range(6):
+        signup("many")
+    first = admin_client.get("/admin/identity/users/?limit=4")
+    assert first.status_code == 200
+    match = re.search(r'href="(\?[^"]*cursor=[^"]+)" id="next-page"', first.content.decode())
+    assert match is not None
+    second = admin_client.get("/admin/identity/users/" + match.group(1).replace("&amp;", "&"))
+    assert second.status_code == 200 and "First page" in second.content.decode()
+    first_ids = set(re.findall(r'value="([0-9A-Z]{26})"', first.content.decode()))
+    second_ids = set(re.findall(r'value="([0-9A-Z]{26})"', second.content.decode()))
+    assert len(first_ids) == 4 and second_ids and not first_ids & second_ids
+    staff_only = admin_client.get("/admin/identity/users/?staff=yes").content.decode()
+    assert STAFF_EMAIL in staff_only and "many" not in staff_only
+    found = admin_client.get("/admin/identity/users/?q=" + STAFF_EMAIL.upper()).content.decode()
+    assert STAFF_EMAIL in found
+
+
+def test_an_action_deactivates_users_and_is_audited(admin_client, signup, staff):  # type: ignore[no-untyped-def]
+    target = signup("target")
+    response = admin_client.post(
+        "/admin/identity/users/", {"action": "deactivated", "_selected": [target.user_id]}
+    )
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "1 user(s) deactivated." in page
+    user = (
+        container().identity.staff().get_user(principal=_principal(staff), user_id=target.user_id)
+    )
+    assert user.is_active is False
+    log = (
+        container()
+        .identity.staff_tenants()
+        .audit_log(principal=_principal(staff), page=PageRequest(5))
+    )
+    assert log.items[0].action == "staff.user.update"
+
+
+def test_a_stale_form_shows_a_conflict_and_keeps_the_input(admin_client, signup, staff):  # type: ignore[no-untyped-def]
+    owner = signup("owner", org=True)
+    url = f"/admin/identity/organizations/{owner.org_id}/change/"
+    form = admin_client.get(url).content.decode()
+    version = re.search(r'name="_version" value="(\d+)"', form)
+    assert version is not None
+    container().identity.staff_tenants().update_organization(
+        principal=_principal(staff),
+        org_id=owner.org_id,
+        expected_version=int(version.group(1)),
+        name="changed meanwhile",
+        description="",
+    )
+    stale = admin_client.post(
+        url, {"name": "my new name", "description": "mine", "_version": version.group(1)}
+    )
+    body = stale.content.decode()
+    assert stale.status_code == 200
+    assert "Someone changed this item after you opened it" in body
+    assert 'value="my new name"' in body and "changed meanwhile" in body
+    again = re.search(r'name="_version" value="(\d+)"', body)
+    assert again is not None and int(again.group(1)) == int(version.group(1)) + 1
+    saved = admin_client.post(
+        url, {"name": "my new name", "description": "mine", "_version": again.group(1)}
+    )
+    assert saved.status_code == 302
+    assert "my new name" in admin_client.get(url).content.decode()
+
+
+def test_validation_errors_show_in_the_form(admin_client, signup):  # type: ignore[no-untyped-def]
+    owner = signup("owner", org=True)
+    url = f"/admin/identity/organizations/{owner.org_id}/change/"
+    response = admin_client.post(url, {"name": "x" * 121, "description": "", "_version": "1"})
+    assert response.status_code == 200
+    assert "1 to 120 characters" in response.content.decode()
+
+
+def test_settings_are_added_changed_and_deleted_after_confirmation(admin_client):  # type: ignore[no-untyped-def]
+    added = admin_client.post(
+        "/admin/identity/settings/add/",
+        {"key": "beta.flag", "type": "bool", "value": "true", "description": "", "_version": "0"},
+    )
+    assert added.status_code == 302, added.content
+    bad = admin_client.post(
+        "/admin/identity/settings/beta.flag/change/",
+        {"value": "12", "description": "", "_version": "1"},
+    )
+    assert "true or false is expected" in bad.content.decode()
+    confirm = admin_client.get("/admin/identity/settings/beta.flag/delete/")
+    assert "Are you sure" in confirm.content.decode()
+    deleted = admin_client.post("/admin/identity/settings/beta.flag/delete/", {"_version": "1"})
+    assert deleted.status_code == 302
+    assert admin_client.get("/admin/identity/settings/beta.flag/change/").status_code == 404
+
+
+def test_tenant_lists_filter_by_organisation(admin_client, signup):  # type: ignore[no-untyped-def]
+    one, two = signup("one", org=True), signup("two", org=True)
+    members = admin_client.get(f"/admin/identity/members/?org={one.org_id}").content.decode()
+    assert one.user_id in members and two.user_id not in members
+    everyone = admin_client.get("/admin/identity/members/").content.decode()
+    assert one.user_id in everyone and two.user_id in everyone
+    audit = admin_client.get(f"/admin/identity/audit-log/?org={one.org_id}").content.decode()
+    assert "organization.create" in audit
+
+
+def test_the_dashboard_draws_capacity_from_the_vendored_chart_library(admin_client):  # type: ignore[no-untyped-def]
+    page = admin_client.get("/admin/dashboard/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "/static/nexus_admin/chart.umd.min.js" in body
+    assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', body)
+    assert "user-sessions" in body and "user-profiles" in body
+    assert 'id="cost-table"' in body
