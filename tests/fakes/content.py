@@ -7,31 +7,36 @@ from typing import Any
 
 from domains.identity.model import Content
 from domains.identity.ports import PresignedRequest, StoredObject
-from domains.shared.errors import Conflict, PreconditionFailed
+from domains.shared.errors import Conflict
 from domains.shared.pagination import Page, PageRequest
+from tests.fakes.paging import page_of
+from tests.fakes.staged import FakeRepository, bumped
 
 
-class InMemoryContent:
-    """Records in `uow.store.content`, keyed (org_id, id); expired ones are left out."""
-
-    def __init__(self, uow: Any) -> None:
-        self._uow = uow
+class InMemoryContent(FakeRepository):
+    """Records in `uow.store.content`, keyed (org_id, id): an organisation's newest first by
+    id (ULIDs sort by creation), an owner's newest first by creation time, like the index."""
 
     @property
     def _rows(self) -> dict[tuple[str, str], Content]:
-        rows: dict[tuple[str, str], Content] = self._uow.store.content
+        rows: dict[tuple[str, str], Content] = self._s.content
         return rows
 
     def get(self, org_id: str, content_id: str) -> Content | None:
-        return self._rows.get((org_id, content_id))
+        return self._live(self._rows.get((org_id, content_id)))
 
     def list_org(self, org_id: str, page: PageRequest) -> Page[Content]:
-        found = [c for (o, _), c in sorted(self._rows.items(), reverse=True) if o == org_id]
-        return Page(found[: page.limit])
+        ours = sorted(self._rows.items(), reverse=True)
+        found = [c for (o, _), c in ours if o == org_id and self._live(c)]
+        return page_of(found, page)
 
     def list_owner(self, org_id: str, owner_id: str, page: PageRequest) -> Page[Content]:
-        mine = [c for c in self.list_org(org_id, PageRequest(100)).items if c.owner_id == owner_id]
-        return Page(mine[: page.limit])
+        mine = [
+            c
+            for c in self._rows.values()
+            if (c.org_id, c.owner_id) == (org_id, owner_id) and self._live(c)
+        ]
+        return page_of(sorted(mine, key=lambda c: (c.created_at, c.id), reverse=True), page)
 
     def add(self, content: Content) -> None:
         def apply(s: Any) -> None:
@@ -39,25 +44,22 @@ class InMemoryContent:
                 raise Conflict("content exists")
             s.content[(content.org_id, content.id)] = replace(content, version=1)
 
-        self._uow.staged.append(apply)
+        self._stage(("content", content.org_id, content.id), apply)
 
     def save(self, content: Content) -> None:
-        def apply(s: Any) -> None:
-            stored = s.content.get((content.org_id, content.id))
-            if stored is None or stored.version != content.version:
-                raise PreconditionFailed("stale version")
-            s.content[(content.org_id, content.id)] = replace(content, version=content.version + 1)
-
-        self._uow.staged.append(apply)
+        ident = (content.org_id, content.id)
+        self._stage(
+            ("content", *ident),
+            lambda s: s.content.__setitem__(ident, bumped(content, s.content.get(ident))),
+        )
 
     def remove(self, content: Content) -> None:
         def apply(s: Any) -> None:
-            stored = s.content.get((content.org_id, content.id))
-            if stored is None or stored.version != content.version:
-                raise PreconditionFailed("stale version")
-            del s.content[(content.org_id, content.id)]
+            ident = (content.org_id, content.id)
+            bumped(content, s.content.get(ident))
+            del s.content[ident]
 
-        self._uow.staged.append(apply)
+        self._stage(("content", content.org_id, content.id), apply)
 
 
 @dataclass

@@ -10,26 +10,18 @@ from domains.identity.ports import AuditFilter
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
+from tests.fakes.paging import page_of
+from tests.fakes.staged import FakeRepository
 
 Row = Setting | SettingOverride
 
 
-def _page(items: list[Any], page: PageRequest) -> Page[Any]:
-    """A cursor that is the position of the next item (the fakes need no signing)."""
-    start = int(page.cursor or 0)
-    end = start + page.limit
-    return Page(items[start:end], str(end) if end < len(items) else None)
-
-
-class InMemorySettings:
+class InMemorySettings(FakeRepository):
     """Rows in `uow.store.settings`, keyed (key, org_id or "") like the table's (pk, sk)."""
-
-    def __init__(self, uow: Any) -> None:
-        self._uow = uow
 
     @property
     def _rows(self) -> dict[tuple[str, str], Row]:
-        rows: dict[tuple[str, str], Row] = self._uow.store.settings
+        rows: dict[tuple[str, str], Row] = self._s.settings
         return rows
 
     def get(self, key: str) -> Setting | None:
@@ -37,7 +29,7 @@ class InMemorySettings:
         return found if isinstance(found, Setting) else None
 
     def list_global(self, page: PageRequest) -> Page[Setting]:
-        return _page([r for (_, o), r in sorted(self._rows.items()) if not o], page)
+        return page_of([r for (_, o), r in sorted(self._rows.items()) if not o], page)
 
     def get_with_override(
         self, key: str, org_id: str
@@ -56,7 +48,7 @@ class InMemorySettings:
                 raise error
             s.settings[ident] = replace(row, version=row.version + 1)
 
-        self._uow.staged.append(apply)
+        self._stage(("setting", *ident), apply)
 
     def _stage_remove(self, row: Row, ident: tuple[str, str]) -> None:
         def apply(s: Any) -> None:
@@ -65,7 +57,7 @@ class InMemorySettings:
                 raise PreconditionFailed("stale version")
             del s.settings[ident]
 
-        self._uow.staged.append(apply)
+        self._stage(("setting", *ident), apply)
 
     def add(self, setting: Setting) -> None:
         self._stage_put(setting, (setting.key, ""), Conflict(f"setting {setting.key} exists"))
@@ -82,7 +74,7 @@ class InMemorySettings:
             if setting is None or setting.generation != override.generation:
                 raise Conflict(f"setting {override.key} was deleted or replaced")
 
-        self._uow.staged.append(check)
+        self._stage(("setting", override.key, ""), check)
         ident = (override.key, override.org_id)
         self._stage_put(override, ident, PreconditionFailed("stale version"))
 
@@ -108,4 +100,4 @@ class InMemoryAuditLogReader:
 
         entries: list[AuditEntry] = self._store.audit
         found = sorted((e for e in entries if wanted(e)), key=lambda e: (e.at, e.id), reverse=True)
-        return _page(found, page)
+        return page_of(found, page)

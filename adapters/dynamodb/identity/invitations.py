@@ -106,7 +106,9 @@ class DynamoInvitationRepository(StagedRepository[Invitation]):
 
     @staticmethod
     def _addressed_to(email: str, now: datetime) -> Any:
-        return Key("gsi2pk").eq(invitee_partition(email)) & Key("gsi2sk").gt(isoformat(now))
+        # `~` sorts above every id: an invitation expiring at `now` itself has expired.
+        after_now = f"{isoformat(now)}#~"
+        return Key("gsi2pk").eq(invitee_partition(email)) & Key("gsi2sk").gt(after_now)
 
     def add(self, invitation: Invitation) -> None:
         self._stage_insert(self.to_item(invitation), on_condition=Conflict("invitation exists"))

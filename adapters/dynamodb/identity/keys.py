@@ -8,7 +8,8 @@ def user_key(user_id: str) -> dict[str, str]:
 
 
 def email_key(email: str) -> dict[str, str]:
-    return {"pk": f"EMAIL#{email}", "sk": "UNIQUE"}
+    """The claim making an address unique: lower-cased, so unique whatever its case."""
+    return {"pk": f"EMAIL#{email.lower()}", "sk": "UNIQUE"}
 
 
 def org_key(org_id: str) -> dict[str, str]:
