@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-TIERS = ("unit", "contract", "integration", "api", "fuzz", "infra", "e2e")
+TIERS = ("unit", "contract", "integration", "api", "fuzz", "infra", "e2e", "browser")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,6 +14,14 @@ step "types: mypy on domains and adapters"
 $PY -m mypy
 step "docs/database-schema.md is generated and current"
 $PY -m nexus.schema_doc --check
+step "browser: Debian's chromium for the admin tests (Playwright drives it; nothing downloads)"
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+    || { $SUDO apt-get update -q && $SUDO env DEBIAN_FRONTEND=noninteractive \
+         apt-get install -y -q --no-install-recommends chromium; }
+fi
 step "redis answers"
 bash deploy/scripts/ensure-redis.sh
 step "pytest: every tier (a skipped test fails the run: NEXUS_STRICT_TIERS=1)"

@@ -40,6 +40,7 @@ class NexusAdminSite(admin.AdminSite):
     site_header = "Nexus Workbench administration"
     site_title = "Nexus Workbench admin"
     index_title = "Platform administration"
+    site_url = "/api/docs"  # "View site": the API is what this backend serves
     index_template = "nexus_admin/index.html"
     app_index_template = "nexus_admin/app_index.html"
     final_catch_all_view = False  # its catch-all pattern would shadow the entity pages

@@ -210,3 +210,20 @@ def test_the_dashboard_draws_capacity_from_the_vendored_chart_library(admin_clie
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', body)
     assert "user-sessions" in body and "user-profiles" in body
     assert 'id="cost-table"' in body
+
+
+def test_a_change_list_page_costs_a_few_dynamodb_calls(admin_client, signup):  # type: ignore[no-untyped-def]
+    for _ in range(30):
+        signup("page")
+    admin_client.get("/admin/identity/users/")  # warm: the session is loaded the same way
+    recorder = container().gateways.recorder()
+    with recorder.capture() as calls:
+        assert admin_client.get("/admin/identity/users/").status_code == 200
+    by_operation: dict[str, int] = {}
+    for call in calls:
+        by_operation[call.operation] = by_operation.get(call.operation, 0) + 1
+    print("calls per users change-list page:", by_operation)
+    # the session, the staff user behind it, and the Scan pages of one list page
+    assert by_operation.get("GetItem") == 2
+    assert by_operation.get("Scan", 0) <= 6
+    assert set(by_operation) <= {"GetItem", "Scan"}
