@@ -227,3 +227,30 @@ def test_a_change_list_page_costs_a_few_dynamodb_calls(admin_client, signup):  #
     assert by_operation.get("GetItem") == 2
     assert by_operation.get("Scan", 0) <= 6
     assert set(by_operation) <= {"GetItem", "Scan"}
+
+
+def test_create_staff_bootstraps_an_empty_store(stack, monkeypatch):  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("NEXUS_STAFF_PASSWORD", PASSWORD)
+    out = StringIO()
+    call_command("create_staff", "--email", "First@Example.com", stdout=out)
+    assert "staff user first@example.com created" in out.getvalue()
+    client = Client()
+    credentials = {"username": "first@example.com", "password": PASSWORD}
+    signed_in = client.post("/admin/login/", credentials)
+    assert signed_in.status_code == 302
+    with pytest.raises(CommandError, match="exists"):
+        call_command("create_staff", "--email", "first@example.com", stdout=StringIO())
+
+
+def test_the_api_stays_outside_the_admin_csrf_check(stack):  # type: ignore[no-untyped-def]
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/auth/login",
+        {"email": "nobody@example.com", "password": "whatever 12345"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
