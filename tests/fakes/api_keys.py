@@ -17,6 +17,10 @@ def _id(key: ApiKey) -> str:
     return key.id
 
 
+def _by_id(key: ApiKey) -> tuple[str]:
+    return (key.id,)
+
+
 class InMemoryApiKeys(FakeRepository):
     """Keyed by (org, id) like the table; newest first, as the port says."""
 
@@ -25,7 +29,13 @@ class InMemoryApiKeys(FakeRepository):
 
     def list_for_org(self, org_id: str, page: PageRequest) -> Page[ApiKey]:
         ours = [k for k in self._ours(org_id) if self._live(k)]
-        return page_of(sorted(ours, key=_id, reverse=True), page)
+        return page_of(
+            sorted(ours, key=_id, reverse=True),
+            page,
+            scope=("api_keys", org_id),
+            key=_by_id,
+            descending=True,
+        )
 
     def usable_created_by(self, org_id: str, user_id: str, *, now: datetime) -> list[ApiKey]:
         ours = sorted(self._ours(org_id), key=_id)

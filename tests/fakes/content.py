@@ -9,8 +9,16 @@ from domains.identity.model import Content
 from domains.identity.ports import PresignedRequest, StoredObject
 from domains.shared.errors import Conflict
 from domains.shared.pagination import Page, PageRequest
-from tests.fakes.paging import page_of
+from tests.fakes.paging import page_of, sortable
 from tests.fakes.staged import FakeRepository, bumped
+
+
+def _by_id(record: Content) -> tuple[str]:
+    return (record.id,)
+
+
+def _by_time(record: Content) -> tuple[str, str]:
+    return sortable(record.created_at), record.id
 
 
 class InMemoryContent(FakeRepository):
@@ -28,7 +36,7 @@ class InMemoryContent(FakeRepository):
     def list_org(self, org_id: str, page: PageRequest) -> Page[Content]:
         ours = sorted(self._rows.items(), reverse=True)
         found = [c for (o, _), c in ours if o == org_id and self._live(c)]
-        return page_of(found, page)
+        return page_of(found, page, scope=("content", org_id), key=_by_id, descending=True)
 
     def list_owner(self, org_id: str, owner_id: str, page: PageRequest) -> Page[Content]:
         mine = [
@@ -36,7 +44,9 @@ class InMemoryContent(FakeRepository):
             for c in self._rows.values()
             if (c.org_id, c.owner_id) == (org_id, owner_id) and self._live(c)
         ]
-        return page_of(sorted(mine, key=lambda c: (c.created_at, c.id), reverse=True), page)
+        newest = sorted(mine, key=_by_time, reverse=True)
+        scope = ("content", org_id, owner_id)
+        return page_of(newest, page, scope=scope, key=_by_time, descending=True)
 
     def add(self, content: Content) -> None:
         def apply(s: Any) -> None:
@@ -64,9 +74,18 @@ class InMemoryContent(FakeRepository):
 
 @dataclass
 class FakeContentStorage:
-    """Objects as bytes by key; presigned URLs are plain strings naming the key."""
+    """Objects as bytes by key; presigned URLs are plain strings naming the key. `unconfirmed`
+    holds the keys a real store would still expire (uploaded, never kept)."""
 
     objects: dict[str, bytes] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)
+
+    @property
+    def unconfirmed(self) -> set[str]:
+        return set(self.objects) - self.kept
+
+    def keep(self, key: str) -> None:
+        self.kept.add(key)
 
     def presign_put(self, key: str, *, content_type: str, expires_in: int) -> PresignedRequest:
         return PresignedRequest(
@@ -82,3 +101,4 @@ class FakeContentStorage:
 
     def delete(self, key: str) -> None:
         self.objects.pop(key, None)
+        self.kept.discard(key)

@@ -115,10 +115,12 @@ class InMemoryMemberships(FakeRepository):
         return sorted(self._s.members.items())
 
     def list_members(self, org_id: str, page: PageRequest) -> Page[Membership]:
-        return page_of([m for (o, _), m in self._sorted() if o == org_id], page)
+        members = [m for (o, _), m in self._sorted() if o == org_id]
+        return page_of(members, page, scope=("members", org_id), key=lambda m: (m.user_id,))
 
     def list_for_user(self, user_id: str, page: PageRequest) -> Page[Membership]:
-        return page_of([m for (_, u), m in self._sorted() if u == user_id], page)
+        mine = [m for (_, u), m in self._sorted() if u == user_id]
+        return page_of(mine, page, scope=("memberships", user_id), key=lambda m: (m.org_id,))
 
     def owners(self, org_id: str) -> list[Membership]:
         return [m for (o, _), m in self._sorted() if o == org_id and m.role == "owner"]

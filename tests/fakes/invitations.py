@@ -9,8 +9,16 @@ from typing import Any
 from domains.identity.model import Invitation
 from domains.shared.errors import Conflict
 from domains.shared.pagination import Page, PageRequest
-from tests.fakes.paging import page_of
+from tests.fakes.paging import page_of, sortable
 from tests.fakes.staged import FakeRepository
+
+
+def _by_id(invitation: Invitation) -> tuple[str]:
+    return (invitation.id,)
+
+
+def _by_expiry(invitation: Invitation) -> tuple[str, str]:
+    return sortable(invitation.expires_at), invitation.id
 
 
 class InMemoryInvitations(FakeRepository):
@@ -29,10 +37,12 @@ class InMemoryInvitations(FakeRepository):
 
     def list_pending(self, org_id: str, *, now: datetime, page: PageRequest) -> Page[Invitation]:
         ours = (i for i in self._pending(now) if i.org_id == org_id)
-        return page_of(sorted(ours, key=lambda i: i.id), page)
+        scope = ("invitations", org_id)
+        return page_of(sorted(ours, key=_by_id), page, scope=scope, key=_by_id)
 
     def list_for_email(self, email: str, *, now: datetime, page: PageRequest) -> Page[Invitation]:
-        return page_of(self._addressed_to(email, now), page)
+        scope = ("invitee", email)
+        return page_of(self._addressed_to(email, now), page, scope=scope, key=_by_expiry)
 
     def pending_for(self, org_id: str, email: str, *, now: datetime) -> Invitation | None:
         found = self._addressed_to(email, now)
@@ -40,7 +50,7 @@ class InMemoryInvitations(FakeRepository):
 
     def _addressed_to(self, email: str, now: datetime) -> list[Invitation]:
         mine = (i for i in self._pending(now) if i.email == email)
-        return sorted(mine, key=lambda i: (i.expires_at, i.id))
+        return sorted(mine, key=_by_expiry)
 
     def add(self, invitation: Invitation) -> None:
         def apply(s: Any) -> None:

@@ -10,7 +10,7 @@ from domains.identity.ports import AuditFilter
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
-from tests.fakes.paging import page_of
+from tests.fakes.paging import page_of, sortable
 from tests.fakes.staged import FakeRepository
 
 Row = Setting | SettingOverride
@@ -29,7 +29,8 @@ class InMemorySettings(FakeRepository):
         return found if isinstance(found, Setting) else None
 
     def list_global(self, page: PageRequest) -> Page[Setting]:
-        return page_of([r for (_, o), r in sorted(self._rows.items()) if not o], page)
+        globals_ = [r for (_, o), r in sorted(self._rows.items()) if not o]
+        return page_of(globals_, page, scope="settings", key=lambda s: (s.key,))
 
     def get_with_override(
         self, key: str, org_id: str
@@ -38,7 +39,7 @@ class InMemorySettings(FakeRepository):
         return self.get(key), override if isinstance(override, SettingOverride) else None
 
     def overrides(self, org_id: str, keys: list[str]) -> list[SettingOverride]:
-        found = (self._rows.get((key, org_id)) for key in keys)
+        found = (self._rows.get((key, org_id)) for key in dict.fromkeys(keys))
         return [o for o in found if isinstance(o, SettingOverride)]
 
     def _stage_put(self, row: Row, ident: tuple[str, str], error: Exception) -> None:
@@ -82,6 +83,10 @@ class InMemorySettings(FakeRepository):
         self._stage_remove(override, (override.key, override.org_id))
 
 
+def _by_time(entry: AuditEntry) -> tuple[str, str]:
+    return sortable(entry.at), entry.id
+
+
 class InMemoryAuditLogReader:
     """Reads the entries the fake unit of work committed to `store.audit`, newest first."""
 
@@ -99,5 +104,5 @@ class InMemoryAuditLogReader:
             )
 
         entries: list[AuditEntry] = self._store.audit
-        found = sorted((e for e in entries if wanted(e)), key=lambda e: (e.at, e.id), reverse=True)
-        return page_of(found, page)
+        found = sorted((e for e in entries if wanted(e)), key=_by_time, reverse=True)
+        return page_of(found, page, scope=("audit", org_id, filter), key=_by_time, descending=True)

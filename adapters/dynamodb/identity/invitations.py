@@ -2,14 +2,16 @@
 
 gsi1 finds an invitation by the SHA-256 of its token, whatever its status. gsi2 is sparse:
 only pending invitations carry its keys (`INVITEE#<email>`, `<expires_at iso>#<id>`), so
-accepting or revoking one takes it out of its addressee's list, and a key condition on the
-sort key leaves out the expired ones. Index reads are eventually consistent; the conditional
-write on `status` at commit is what decides, so a stale read can only change which error
-a caller gets, never let a used or revoked invitation through.
+accepting or revoking one takes it out of its addressee's list, sorted by expiry (a key
+condition on it leaves out the expired in `pending_for`; the paged lists drop them as they
+read, since their cursors must not depend on `now`). Index reads are eventually
+consistent; the conditional write on `status` at commit is what decides, so a stale read can
+only change which error a caller gets, never let a used or revoked invitation through.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +35,25 @@ PENDING_ONLY = ("gsi2pk", "gsi2sk")
 
 def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
+
+
+def _unexpired(
+    now: datetime, page: PageRequest, query: Callable[[PageRequest], Page[Invitation]]
+) -> Page[Invitation]:
+    """A page of the invitations `query` finds that have not expired at `now`.
+
+    `now` stays out of the query: a cursor is signed with the query's values, and the next
+    page is asked for at a later `now`. Expired invitations still in the table (TTL deletes
+    them up to days later) are dropped here, reading on until the page is full.
+    """
+    kept: list[Invitation] = []
+    cursor = page.cursor
+    while True:
+        found = query(PageRequest(page.limit - len(kept), cursor))
+        kept += [i for i in found.items if not i.expired(now)]
+        cursor = found.next_cursor
+        if len(kept) == page.limit or cursor is None:
+            return Page(kept, cursor)
 
 
 class DynamoInvitationRepository(StagedRepository[Invitation]):
@@ -86,14 +107,13 @@ class DynamoInvitationRepository(StagedRepository[Invitation]):
 
     def list_pending(self, org_id: str, *, now: datetime, page: PageRequest) -> Page[Invitation]:
         prefix = invitation_key(org_id, "")
-        return self._query_page(
-            Key("pk").eq(prefix["pk"]) & Key("sk").begins_with(prefix["sk"]),
-            filter=Attr("status").eq("pending") & Attr("expires_at").gt(_epoch(now)),
-            page=page,
-        )
+        theirs = Key("pk").eq(prefix["pk"]) & Key("sk").begins_with(prefix["sk"])
+        pending = Attr("status").eq("pending")
+        return _unexpired(now, page, lambda p: self._query_page(theirs, filter=pending, page=p))
 
     def list_for_email(self, email: str, *, now: datetime, page: PageRequest) -> Page[Invitation]:
-        return self._query_page(self._addressed_to(email, now), index="gsi2", page=page)
+        addressed = Key("gsi2pk").eq(invitee_partition(email))
+        return _unexpired(now, page, lambda p: self._query_page(addressed, index="gsi2", page=p))
 
     def pending_for(self, org_id: str, email: str, *, now: datetime) -> Invitation | None:
         page = self._query_page(

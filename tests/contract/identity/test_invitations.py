@@ -164,3 +164,37 @@ def test_only_a_pending_invitation_can_be_closed(
             uow.commit()
     assert read(identity, lambda uow: uow.invitations.get(sent.org_id, sent.id)) == closed
     assert closed is not None and closed.status == CLOSED[first]
+
+
+@pytest.mark.parametrize("listing", ["list_pending", "list_for_email"])
+def test_the_next_page_is_read_at_a_later_now(identity: IdentityBackend, listing: str) -> None:
+    """Each request of a page passes its own `now` (the service reads its clock each time)."""
+    org_id = new_id()
+    sent = [_invite(identity, org_id, days=d) for d in (1, 2, 3)]
+
+    def fetch(now_days: float, page: PageRequest):  # type: ignore[no-untyped-def]
+        now = at(days=now_days)
+        if listing == "list_pending":
+            return read(
+                identity, lambda uow: uow.invitations.list_pending(org_id, now=now, page=page)
+            )
+        return read(identity, lambda uow: uow.invitations.list_for_email(EMAIL, now=now, page=page))
+
+    first = fetch(0, PageRequest(2))
+    rest = fetch(0.5, PageRequest(2, first.next_cursor))
+    assert [*first.items, *rest.items] == sent and rest.next_cursor is None
+
+
+def test_what_expires_between_two_pages_is_neither_repeated_nor_skipping(
+    identity: IdentityBackend,
+) -> None:
+    org_id = new_id()
+    sent = [_invite(identity, org_id, days=d) for d in (1, 2, 3, 4, 5)]
+    first = read(
+        identity, lambda uow: uow.invitations.list_for_email(EMAIL, now=at(), page=PageRequest(2))
+    )
+    later = PageRequest(2, first.next_cursor)
+    rest = read(
+        identity, lambda uow: uow.invitations.list_for_email(EMAIL, now=at(days=1.5), page=later)
+    )
+    assert [*first.items, *rest.items] == sent[:4]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from domains.identity.model import Membership
-from domains.shared.errors import Conflict, PreconditionFailed
+from domains.shared.errors import Conflict, PreconditionFailed, ValidationFailed
 from domains.shared.ids import new_id
 from domains.shared.pagination import PageRequest
 
@@ -118,3 +118,25 @@ def test_joining_an_organisation_that_does_not_exist_conflicts(identity: Identit
         with pytest.raises(Conflict):
             uow.commit()
     assert read(identity, lambda uow: uow.memberships.get(stray.org_id, stray.user_id)) is None
+
+
+def test_a_member_leaving_between_two_pages_makes_none_skipped(identity: IdentityBackend) -> None:
+    org_id, joined = _org_with(identity, 5)
+    first = read(identity, lambda uow: uow.memberships.list_members(org_id, PageRequest(2)))
+    write(identity, lambda uow: uow.memberships.remove(joined[0]))
+    later = PageRequest(2, first.next_cursor)
+    rest = read(identity, lambda uow: uow.memberships.list_members(org_id, later))
+    assert [*first.items, *rest.items] == joined[:4]
+
+
+def test_a_cursor_belongs_to_its_list(identity: IdentityBackend) -> None:
+    org_id, _ = _org_with(identity, 3)
+    other_id, _ = _org_with(identity, 3)
+    cursor = read(identity, lambda uow: uow.memberships.list_members(org_id, PageRequest(2)))
+    assert cursor.next_cursor is not None
+    for forged in (cursor.next_cursor, "not-a-cursor"):
+        with pytest.raises(ValidationFailed):
+            read(
+                identity,
+                lambda uow, c=forged: uow.memberships.list_members(other_id, PageRequest(2, c)),
+            )
