@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from adapters.dynamodb.identity.admin import DynamoStaffBrowser
 from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
@@ -168,6 +169,7 @@ class Container(containers.DeclarativeContainer):
     gateways = providers.Container(Gateways, config=config)
     identity = providers.Container(Identity, config=config, gateways=gateways)
     tenancy = identity.tenancy
+    idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)
     store_status = providers.Factory(
         StoreStatus, dynamo=gateways.dynamo, features=config.provided.features
     )

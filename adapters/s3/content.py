@@ -7,17 +7,27 @@ from urllib.parse import quote
 from adapters.s3.store import S3ObjectStore
 from domains.identity.ports import PresignedRequest, StoredObject
 
+UNCONFIRMED_TAG = ("nexus-upload", "pending")
+"""The tag a presigned upload arrives with; the bucket's lifecycle rule (deploy/terraform/
+s3.tf) deletes objects still carrying it after a few days, confirming takes it off."""
+
 
 class S3ContentStorage:
     def __init__(self, store: S3ObjectStore) -> None:
         self._store = store
 
     def presign_put(self, key: str, *, content_type: str, expires_in: int) -> PresignedRequest:
-        # Content-Type is part of the signature: the client must send exactly this header.
+        # Content-Type and the tagging are part of the signature: the client must send
+        # exactly these headers, so every upload arrives marked unconfirmed.
+        tagging = "=".join(UNCONFIRMED_TAG)
         url = self._store.presign(
-            "put_object", key, expires_in=expires_in, ContentType=content_type
+            "put_object", key, expires_in=expires_in, ContentType=content_type, Tagging=tagging
         )
-        return PresignedRequest(url, "PUT", {"Content-Type": content_type}, expires_in)
+        headers = {"Content-Type": content_type, "x-amz-tagging": tagging}
+        return PresignedRequest(url, "PUT", headers, expires_in)
+
+    def keep(self, key: str) -> None:
+        self._store.untag(key)
 
     def presign_get(self, key: str, *, filename: str, expires_in: int) -> PresignedRequest:
         # Served as an attachment: a browser downloads it and never renders it in our origin.

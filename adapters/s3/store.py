@@ -52,6 +52,13 @@ class S3ObjectStore:
         except (ClientError, BotoCoreError) as e:
             raise Unavailable(f"object store failed to delete {key}: {e}") from e
 
+    def untag(self, key: str) -> None:
+        """Remove every tag of the object (the lifecycle rules match on tags)."""
+        try:
+            self._s3.delete_object_tagging(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError) as e:
+            raise Unavailable(f"object store failed to untag {key}: {e}") from e
+
     def head(self, key: str) -> dict[str, Any] | None:
         """The object's metadata (HeadObject: ContentLength, ContentType...), None if absent."""
         try:

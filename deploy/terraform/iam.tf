@@ -36,6 +36,25 @@ data "aws_iam_policy_document" "app" {
   }
 
   statement {
+    sid    = "ContentObjects"
+    effect = "Allow"
+    actions = [
+      "s3:DeleteObject",
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:PutObjectTagging",
+    ]
+    resources = ["${aws_s3_bucket.content.arn}/*"]
+  }
+
+  statement {
+    sid       = "ContentBucket"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.content.arn]
+  }
+
+  statement {
     sid    = "DynamoDBDescribe"
     effect = "Allow"
     actions = [

@@ -32,3 +32,8 @@ output "app_policy_arn" {
   description = "ARN of the created aws_iam_policy (null unless create_app_policy)."
   value       = var.create_app_policy ? aws_iam_policy.app[0].arn : null
 }
+
+output "content_bucket" {
+  description = "Name of the S3 bucket holding uploads and offloaded attributes (NEXUS_S3_BUCKET)."
+  value       = aws_s3_bucket.content.bucket
+}

@@ -19,6 +19,8 @@ provider "aws" {
   skip_metadata_api_check     = local.is_local
   skip_requesting_account_id  = local.is_local
   skip_region_validation      = local.is_local
+  # A local endpoint has no per-bucket host names.
+  s3_use_path_style = local.is_local
 
   dynamic "endpoints" {
     for_each = local.is_local ? [var.local_endpoint] : []

@@ -87,3 +87,26 @@ variable "local_secret_key" {
   default     = "testing"
   sensitive   = true
 }
+
+variable "unconfirmed_upload_days" {
+  description = "Days after which an upload never confirmed (still tagged nexus-upload=pending) is deleted from the content bucket."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.unconfirmed_upload_days >= 1
+    error_message = "unconfirmed_upload_days must be at least 1 (the pending record lives 24 hours)."
+  }
+}
+
+variable "noncurrent_version_days" {
+  description = "Days a deleted or overwritten object's previous version is kept in the content bucket."
+  type        = number
+  default     = 30
+}
+
+variable "content_lifecycle_rules" {
+  description = "Manage the content bucket's lifecycle rules. Off only for the local endpoint: moto does not echo the transition_default_minimum_object_size the AWS provider waits to read back, so the apply would never settle."
+  type        = bool
+  default     = true
+}

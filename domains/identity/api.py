@@ -12,6 +12,7 @@ from domains.identity import schemas as s
 from domains.identity.model import Membership, Organization, User
 from domains.identity.services.auth import ClientInfo, TokenPair
 from domains.shared.api import PageOut, PageParams, if_match, json_response, page_out
+from domains.shared.api_idempotency import idempotency_header, idempotent
 from domains.shared.web import principal_of, request_id_of, service, tenant_of
 
 auth_router = Router(tags=["auth"])
@@ -138,7 +139,10 @@ def revoke_session(request: HttpRequest, session_id: str) -> Any:
 # -- /organizations -----------------------------------------------------------------------------
 
 
-@org_router.post("", response={201: s.OrganizationOut})
+@org_router.post(
+    "", response={201: s.OrganizationOut}, openapi_extra={"parameters": [idempotency_header()]}
+)
+@idempotent()
 def organization_create(request: HttpRequest, body: s.OrganizationIn) -> Any:
     org = (
         service("identity")

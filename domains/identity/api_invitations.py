@@ -11,6 +11,7 @@ from ninja.responses import Response
 from domains.identity import schemas as s
 from domains.identity.model import Invitation, Organization
 from domains.shared.api import PageOut, PageParams, page_out
+from domains.shared.api_idempotency import idempotency_header, idempotent
 from domains.shared.web import principal_of, request_id_of, service, tenant_of
 
 router = Router(tags=["invitations"])
@@ -36,7 +37,12 @@ def _mine(pair: tuple[Invitation, Organization]) -> dict[str, Any]:
     }
 
 
-@router.post("/organizations/{org_id}/invitations", response={201: s.InvitationCreatedOut})
+@router.post(
+    "/organizations/{org_id}/invitations",
+    response={201: s.InvitationCreatedOut},
+    openapi_extra={"parameters": [idempotency_header()]},
+)
+@idempotent(replay=False)  # the answer holds the invitation's token: never stored
 def invitation_create(request: HttpRequest, org_id: str, body: s.InvitationIn) -> Any:
     issued = (
         service("identity")

@@ -10,6 +10,7 @@ from ninja import Query, Router
 from domains.identity import schemas as s
 from domains.identity.model import ApiKey
 from domains.shared.api import PageOut, PageParams, json_response, page_out
+from domains.shared.api_idempotency import idempotency_header, idempotent
 from domains.shared.web import service, tenant_of
 
 router = Router(tags=["api-keys"])
@@ -27,7 +28,12 @@ def _key(key: ApiKey) -> dict[str, Any]:
     }
 
 
-@router.post("/{org_id}/api-keys", response={201: s.ApiKeyCreatedOut})
+@router.post(
+    "/{org_id}/api-keys",
+    response={201: s.ApiKeyCreatedOut},
+    openapi_extra={"parameters": [idempotency_header()]},
+)
+@idempotent(replay=False)  # the answer holds the key's secret: never stored
 def api_key_create(request: HttpRequest, org_id: str, body: s.ApiKeyIn) -> Any:
     issued = (
         service("identity")

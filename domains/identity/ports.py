@@ -252,7 +252,12 @@ class ContentStorage(Protocol):
     """The object store holding uploads; the API never proxies their bytes."""
 
     def presign_put(self, key: str, *, content_type: str, expires_in: int) -> PresignedRequest:
-        """A PUT the client sends the bytes with (the headers given must be sent as they are)."""
+        """A PUT the client sends the bytes with (the headers given must be sent as they are).
+        The object arrives marked unconfirmed: the store deletes it after a while unless
+        `keep` is called (an abandoned upload leaves nothing behind)."""
+
+    def keep(self, key: str) -> None:
+        """The upload is confirmed: take the unconfirmed mark off, so it is never expired."""
 
     def presign_get(self, key: str, *, filename: str, expires_in: int) -> PresignedRequest:
         """A GET that downloads the object as an attachment named `filename`."""

@@ -207,6 +207,8 @@ def test_a_key_reaches_nothing_user_level(signup, http):  # type: ignore[no-unty
         ("GET", "/api/me", None),
         ("PATCH", "/api/me", {"display_name": "pwned"}),
         ("GET", "/api/me/sessions", None),
+        ("GET", "/api/me/invitations", None),
+        ("POST", "/api/invitations/accept", {"token": "x" * 43}),
         ("GET", "/api/organizations", None),
         ("POST", "/api/organizations", {"name": "side"}),
         ("POST", "/api/auth/logout", None),

@@ -59,7 +59,11 @@ def test_upload_confirm_download_list_delete(signup):  # type: ignore[no-untyped
     body = created.json()
     assert body["status"] == "pending" and body["expires_at"] and body["size"] == len(PNG)
     upload = body["upload"]
-    assert upload["method"] == "PUT" and upload["headers"] == {"Content-Type": "image/png"}
+    assert upload["method"] == "PUT"
+    assert upload["headers"] == {
+        "Content-Type": "image/png",
+        "x-amz-tagging": "nexus-upload=pending",
+    }
     assert upload["expires_in"] == 900
     key = f"content/{ada.org_id}/{body['id']}/My_Logo_final_.png"
     parsed = urlparse(upload["url"])
@@ -225,3 +229,32 @@ def test_every_mutation_leaves_exactly_one_audit_entry(signup):  # type: ignore[
     )["Items"]
     content = sorted(i["action"]["S"] for i in items if i["resource_type"]["S"] == "content")
     assert content == ["content.confirm", "content.delete", "content.upload"]
+
+
+def test_uploads_arrive_tagged_unconfirmed_and_confirming_untags_them(signup):  # type: ignore[no-untyped-def]
+    """The presigned PUT itself (sent as a browser would) carries the tag the bucket's
+    lifecycle rule expires; confirming removes it, so only abandoned uploads expire."""
+    import requests
+
+    from nexus.container import container
+
+    ada = _tenant(signup("ada", org=True))
+    created = _upload(ada)
+    upload = created.json()["upload"]
+    assert upload["headers"] == {
+        "Content-Type": "image/png",
+        "x-amz-tagging": "nexus-upload=pending",
+    }
+    sent = requests.put(upload["url"], data=PNG, headers=upload["headers"], timeout=10)
+    assert sent.status_code == 200, sent.text
+    store = container().gateways.object_store()
+    key = _s3_key(created)
+
+    def tags() -> list[dict[str, str]]:
+        s3 = container().gateways.s3_boto()
+        return s3.get_object_tagging(Bucket=store.bucket, Key=key)["TagSet"]
+
+    assert tags() == [{"Key": "nexus-upload", "Value": "pending"}]
+    confirmed = ada.call("POST", f"/api/content/{created.json()['id']}/confirm")
+    assert confirmed.status_code == 200, confirmed.content
+    assert tags() == []

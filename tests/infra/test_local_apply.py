@@ -25,6 +25,7 @@ ITEM_ACTIONS = {
     "dynamodb:Query",
     "dynamodb:UpdateItem",
 }
+CONTENT_OBJECT_ACTIONS = {"s3:DeleteObject", "s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"}
 DESCRIBE_ACTIONS = {"dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive"}
 
 
@@ -142,6 +143,7 @@ def assert_policy_covers_exactly(outputs: dict[str, Any], *, expect_kms: bool) -
     arns = set(outputs["table_arns"].values())
     index_arns = {f"{arn}/index/*" for arn in arns}
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    bucket_arn = f"arn:aws:s3:::{outputs['content_bucket']}"
 
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
@@ -150,12 +152,20 @@ def assert_policy_covers_exactly(outputs: dict[str, Any], *, expect_kms: bool) -
         for resource in _as_list(statement["Resource"]):
             if resource.endswith("/index/*"):
                 assert resource[: -len("/index/*")] in arns, resource
+            elif resource.startswith("arn:aws:s3:::"):
+                assert resource in (bucket_arn, f"{bucket_arn}/*"), resource
             else:
                 assert "*" not in resource, resource
 
     items = by_sid["DynamoDBItemAccess"]
     assert set(_as_list(items["Action"])) == ITEM_ACTIONS
     assert set(_as_list(items["Resource"])) == arns | index_arns
+
+    objects, bucket = by_sid["ContentObjects"], by_sid["ContentBucket"]
+    assert set(_as_list(objects["Action"])) == CONTENT_OBJECT_ACTIONS
+    assert _as_list(objects["Resource"]) == [f"{bucket_arn}/*"]
+    assert _as_list(bucket["Action"]) == ["s3:ListBucket"]
+    assert _as_list(bucket["Resource"]) == [bucket_arn]
 
     describe = by_sid["DynamoDBDescribe"]
     assert set(_as_list(describe["Action"])) == DESCRIBE_ACTIONS
@@ -183,4 +193,6 @@ def assert_policy_covers_exactly(outputs: dict[str, Any], *, expect_kms: bool) -
         "DynamoDBScanForAdminAndJobs",
         "DynamoDBDescribe",
         "KmsForTableEncryption",
+        "ContentObjects",
+        "ContentBucket",
     }

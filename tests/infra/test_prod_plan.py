@@ -93,3 +93,30 @@ def test_customer_managed_key_applies_on_moto(
         assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"
 
     assert_policy_covers_exactly(outputs, expect_kms=True)
+
+
+def test_prod_content_bucket_is_private_encrypted_and_expires_unconfirmed_uploads(
+    prod_plan: dict[str, Any],
+) -> None:
+    by_address = {rc["address"]: rc["change"] for rc in prod_plan["resource_changes"]}
+    assert by_address["aws_s3_bucket.content"]["after"]["bucket"] == "ainw-prod-content"
+    assert by_address["aws_s3_bucket.content"]["after"]["force_destroy"] is False
+    block = by_address["aws_s3_bucket_public_access_block.content"]["after"]
+    assert all(block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls"))
+    assert block["restrict_public_buckets"] is True
+    sse = by_address["aws_s3_bucket_server_side_encryption_configuration.content"]
+    [rule] = sse["after"]["rule"]
+    assert rule["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
+    assert sse["after_unknown"]["rule"][0]["apply_server_side_encryption_by_default"][0][
+        "kms_master_key_id"
+    ], "the bucket is encrypted with the customer-managed key in prod"
+
+    rules = {
+        r["id"]: r
+        for r in by_address["aws_s3_bucket_lifecycle_configuration.content[0]"]["after"]["rule"]
+    }
+    pending = rules["expire-unconfirmed-uploads"]
+    [condition] = pending["filter"][0]["and"]
+    assert condition["prefix"] == "content/" and condition["tags"] == {"nexus-upload": "pending"}
+    assert pending["expiration"][0]["days"] == 2
+    assert {"tidy-content", "tidy-dynamodb"} <= set(rules)

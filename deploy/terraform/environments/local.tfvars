@@ -7,6 +7,7 @@ point_in_time_recovery   = false
 customer_managed_kms_key = false
 deletion_protection      = false
 create_app_policy        = false
+content_lifecycle_rules  = false # moto cannot settle the provider's lifecycle waiter
 local_endpoint           = "http://127.0.0.1:4566"
 
 deploy_project_management = true

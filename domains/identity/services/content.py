@@ -89,6 +89,7 @@ class ContentService:
             if content.confirmed:
                 return content
             self._check_stored(content)
+            self._storage.keep(content.s3_key)
             changed = replace(
                 content, status="confirmed", confirmed_at=now, updated_at=now, expires_at=None
             )

@@ -116,8 +116,7 @@ class InvitationService:
     def accept(self, *, principal: Principal, token: str, request_id: str = "") -> Membership:
         """Join the invitation's organisation with its role: the invitation is marked accepted,
         the membership added and the member count ADDed in one transaction."""
-        if principal.api_key_id:
-            raise Forbidden("API keys cannot accept invitations")
+        principal.require_user("accept invitations")
         now = self._clock.now()
         with self._uow() as uow:
             user = uow.users.get(principal.user_id)
@@ -150,6 +149,8 @@ class InvitationService:
         self, *, principal: Principal, page: PageRequest
     ) -> Page[tuple[Invitation, Organization]]:
         """Pending invitations addressed to my e-mail, with their organisations."""
+        # A key is bound to one organisation: other organisations' invitations are not its own.
+        principal.require_user("list a user's invitations")
         with self._uow() as uow:
             user = found(uow.users.get(principal.user_id), "user")
             invited = uow.invitations.list_for_email(user.email, now=self._clock.now(), page=page)

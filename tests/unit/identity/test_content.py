@@ -77,8 +77,10 @@ def test_confirm_needs_the_object_with_the_announced_size(world):  # type: ignor
     storage.objects[content.s3_key] = b"abcd"
     with pytest.raises(Conflict):
         service.confirm(ctx=ctx, content_id=content.id)
+    assert storage.unconfirmed == {content.s3_key}  # a wrong size is not kept
     storage.objects[content.s3_key] = b"abc"
     confirmed = service.confirm(ctx=ctx, content_id=content.id)
+    assert storage.unconfirmed == set()  # confirmed: the store will not expire it
     assert confirmed.confirmed and confirmed.expires_at is None and confirmed.version == 2
     _, download = service.get(ctx=_ctx("vic", "viewer"), content_id=content.id)
     assert download is not None and download.method == "GET"
