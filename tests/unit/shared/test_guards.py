@@ -9,7 +9,7 @@ from domains.shared.guards import check_version, found
 def test_found_returns_the_entity_and_raises_not_found_for_none() -> None:
     assert found("x", "thing") == "x"
     assert found(0, "zero") == 0  # falsy but present
-    with pytest.raises(NotFound, match="^widget not found$"):
+    with pytest.raises(NotFound, match=r"^widget not found$"):
         found(None, "widget")
 
 
