@@ -8,7 +8,7 @@ from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
 from nexus import __version__, health, problems
-from nexus.security import RequestAuth
+from nexus.security import REQUEST_AUTH
 
 api = NinjaAPI(
     title="Nexus Workbench API",
@@ -17,7 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    auth=RequestAuth(),
+    auth=REQUEST_AUTH,
 )
 problems.install(api)
 api.add_router("/", health.router)

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from domains.identity.model import Content
 from domains.identity.ports import PresignedRequest
-from domains.shared.api import PageOut, PageParams, etag, if_match, page_out
+from domains.shared.api import PageOut, PageParams, etag, if_match, page_out, tenant_header
 from domains.shared.web import service, tenant_of
 
 content_router = Router(tags=["content"])
@@ -93,7 +93,7 @@ def _versioned(response: HttpResponse, content: Content) -> dict[str, Any]:
     return _content(content)
 
 
-@content_router.post("/uploads", response={201: ContentUploadOut})
+@content_router.post("/uploads", response={201: ContentUploadOut}, openapi_extra=tenant_header())
 def content_upload(request: HttpRequest, body: ContentUploadIn, response: HttpResponse) -> Any:
     content, upload = (
         service("identity")
@@ -108,7 +108,7 @@ def content_upload(request: HttpRequest, body: ContentUploadIn, response: HttpRe
     return Status(201, {**_versioned(response, content), "upload": _presigned(upload)})
 
 
-@content_router.post("/{content_id}/confirm", response=ContentOut)
+@content_router.post("/{content_id}/confirm", response=ContentOut, openapi_extra=tenant_header())
 def content_confirm(request: HttpRequest, content_id: str, response: HttpResponse) -> Any:
     content = (
         service("identity")
@@ -118,7 +118,7 @@ def content_confirm(request: HttpRequest, content_id: str, response: HttpRespons
     return _versioned(response, content)
 
 
-@content_router.get("", response=PageOut[ContentOut])
+@content_router.get("", response=PageOut[ContentOut], openapi_extra=tenant_header())
 def content_list(request: HttpRequest, params: Query[ContentListParams]) -> Any:
     page = (
         service("identity")
@@ -128,7 +128,7 @@ def content_list(request: HttpRequest, params: Query[ContentListParams]) -> Any:
     return page_out(page, _content)
 
 
-@content_router.get("/{content_id}", response=ContentOut)
+@content_router.get("/{content_id}", response=ContentOut, openapi_extra=tenant_header())
 def content_get(request: HttpRequest, content_id: str, response: HttpResponse) -> Any:
     content, download = (
         service("identity").content().get(ctx=tenant_of(request), content_id=content_id)
@@ -136,7 +136,7 @@ def content_get(request: HttpRequest, content_id: str, response: HttpResponse) -
     return {**_versioned(response, content), "download": download and _presigned(download)}
 
 
-@content_router.delete("/{content_id}", response={204: None})
+@content_router.delete("/{content_id}", response={204: None}, openapi_extra=tenant_header())
 def content_delete(request: HttpRequest, content_id: str) -> Any:
     service("identity").content().delete(
         ctx=tenant_of(request), content_id=content_id, expected_version=if_match(request)

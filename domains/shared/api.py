@@ -1,4 +1,5 @@
-"""The API kit every context's api.py shares: cursor pages, ETag / If-Match, errors."""
+"""The API kit every context's api.py shares: cursor pages, ETag / If-Match, errors, and the
+OpenAPI description of the tenant header."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import Field
 
 from domains.shared.errors import PreconditionFailed
 from domains.shared.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from domains.shared.web import ORG_HEADER
 
 T = TypeVar("T")
 
@@ -59,3 +61,16 @@ def if_match(request: HttpRequest) -> int | None:
     if not value.isdigit():
         raise PreconditionFailed("If-Match must be an ETag this API returned")
     return int(value)
+
+
+def tenant_header() -> dict[str, Any]:
+    """`openapi_extra` of an operation whose tenant is the X-Organization-Id header (not an
+    `{org_id}` in its path): documents the header that `web.tenant_of` reads and requires."""
+    parameter = {
+        "in": "header",
+        "name": ORG_HEADER,
+        "required": True,
+        "description": "The organisation acted in (its id); another organisation's is 404.",
+        "schema": {"type": "string", "minLength": 1},
+    }
+    return {"parameters": [parameter]}
