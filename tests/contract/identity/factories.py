@@ -39,10 +39,11 @@ def at(**delta: float) -> datetime:
     return NOW + timedelta(**delta)
 
 
-def write(identity: IdentityBackend, stage: Callable[[IdentityUnitOfWork], object]) -> None:
+def write(identity: IdentityBackend, *stages: Callable[[IdentityUnitOfWork], object]) -> None:
     """Stage through one unit of work and commit it."""
     with identity.uow() as uow:
-        stage(uow)
+        for stage in stages:
+            stage(uow)
         uow.commit()
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from domains.identity.ports import AuditFilter
+from domains.identity.ports import AuditFilter, IdentityUnitOfWork
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import PreconditionFailed
 from domains.shared.ids import new_id
@@ -46,7 +46,7 @@ def test_an_entry_is_committed_with_the_change(identity: IdentityBackend) -> Non
     ada = user()
     recorded = entry(ORG, ada.id, "user.register")
 
-    def stage(uow):  # type: ignore[no-untyped-def]
+    def stage(uow: IdentityUnitOfWork) -> None:
         uow.users.add(ada)
         uow.audit(recorded)
         assert list(identity.audit_log.list(ORG, AuditFilter(), PageRequest()).items) == []

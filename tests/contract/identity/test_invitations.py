@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 
 from domains.identity.model import Invitation
+from domains.identity.ports import IdentityUnitOfWork
 from domains.shared.errors import Conflict
 from domains.shared.ids import new_id
-from domains.shared.pagination import PageRequest
+from domains.shared.pagination import Page, PageRequest
 
 from .conftest import IdentityBackend
 from .factories import at, every_page, invitation, read, write
@@ -150,7 +151,7 @@ def test_only_a_pending_invitation_can_be_closed(
 ) -> None:
     sent = _invite(identity, new_id())
 
-    def close(uow, how: str) -> None:  # type: ignore[no-untyped-def]
+    def close(uow: IdentityUnitOfWork, how: str) -> None:
         if how == "accept":
             uow.invitations.accept(sent, user_id=new_id(), at=at(hours=1))
         else:
@@ -172,7 +173,7 @@ def test_the_next_page_is_read_at_a_later_now(identity: IdentityBackend, listing
     org_id = new_id()
     sent = [_invite(identity, org_id, days=d) for d in (1, 2, 3)]
 
-    def fetch(now_days: float, page: PageRequest):  # type: ignore[no-untyped-def]
+    def fetch(now_days: float, page: PageRequest) -> Page[Invitation]:
         now = at(days=now_days)
         if listing == "list_pending":
             return read(

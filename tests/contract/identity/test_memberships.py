@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from domains.identity.model import Membership
+from domains.identity.ports import IdentityUnitOfWork
 from domains.shared.errors import Conflict, PreconditionFailed, ValidationFailed
 from domains.shared.ids import new_id
 from domains.shared.pagination import PageRequest
@@ -42,7 +43,7 @@ def test_list_for_user_pages_through_every_organisation_once(identity: IdentityB
     user_id = new_id()
     orgs = [organization(member_count=2) for _ in range(3)]
 
-    def stage(uow):  # type: ignore[no-untyped-def]
+    def stage(uow: IdentityUnitOfWork) -> None:
         for org in orgs:
             uow.organizations.add(org)
             uow.memberships.add(member(org.id, user_id), count=False)
@@ -66,7 +67,7 @@ def test_an_empty_list_has_no_cursor(identity: IdentityBackend) -> None:
 def test_owners_are_the_members_with_the_owner_role(identity: IdentityBackend) -> None:
     org_id, joined = _org_with(identity, 4)
     promoted = [joined[3].with_role("owner"), joined[1].with_role("owner")]
-    write(identity, lambda uow: [uow.memberships.save(m) for m in promoted])
+    write(identity, *(lambda uow, m=m: uow.memberships.save(m) for m in promoted))
     owners = read(identity, lambda uow: uow.memberships.owners(org_id))
     assert [(m.user_id, m.version) for m in owners] == [
         (joined[1].user_id, 2),

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from domains.identity.model import Organization
+from domains.identity.ports import IdentityUnitOfWork
 from domains.shared.errors import Conflict, PreconditionFailed
 
 from .conftest import IdentityBackend
@@ -24,7 +25,7 @@ def _create(identity: IdentityBackend) -> Organization:
     org = organization(member_count=1)
     owner = member(org.id, org.created_by, "owner")
 
-    def stage(uow):  # type: ignore[no-untyped-def]
+    def stage(uow: IdentityUnitOfWork) -> None:
         uow.organizations.add(org)
         uow.memberships.add(owner, count=False)
 

@@ -86,7 +86,7 @@ def test_revoke_stamps_the_session(identity: IdentityBackend) -> None:
 def test_list_for_user_is_that_users_sessions_newest_first(identity: IdentityBackend) -> None:
     user_id = new_id()
     mine = [session(user_id, minutes=m) for m in (1, 3, 2)]
-    write(identity, lambda uow: [uow.sessions.add(s) for s in [*mine, session(new_id())]])
+    write(identity, *(lambda uow, s=s: uow.sessions.add(s) for s in [*mine, session(new_id())]))
     listed = read(identity, lambda uow: uow.sessions.list_for_user(user_id))
     assert listed == sorted(mine, key=lambda s: s.created_at, reverse=True)
     assert read(identity, lambda uow: uow.sessions.list_for_user(new_id())) == []
