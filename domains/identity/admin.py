@@ -125,6 +125,15 @@ def _list_orgs(call: AdminCall, q: ListQuery) -> Page[Any]:
     return _tenants().list_organizations(principal=call.principal, page=q.page)
 
 
+def _save_org(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
+    text = {"name": values["name"], "description": values.get("description") or ""}
+    if key is None:
+        return _tenants().create_organization(**_who(call), owner_id=values["owner_id"], **text)
+    return _tenants().update_organization(
+        **_who(call), org_id=key, expected_version=version, **text
+    )
+
+
 ORGANIZATIONS = EntityAdmin(
     context=CONTEXT,
     name="organizations",
@@ -135,11 +144,14 @@ ORGANIZATIONS = EntityAdmin(
     fields=(
         FormField("name"),
         FormField("description", "textarea", required=False),
+        FormField("owner_id", label="Owner (user id)", create_only=True),
     ),
-    save=lambda call, key, values, version: _tenants().update_organization(
-        **_who(call), org_id=key or "", expected_version=version, **values
-    ),
-    add=False,
+    save=_save_org,
+    initial=lambda org: {
+        "name": org.name,
+        "description": org.description,
+        "owner_id": org.created_by,
+    },
     search_help="an organisation id (exact)",
 )
 
@@ -158,6 +170,16 @@ def _list_members(call: AdminCall, q: ListQuery) -> Page[Any]:
     return _tenants().list_members(principal=call.principal, page=q.page, org_id=q.filter("org"))
 
 
+def _save_member(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
+    if key is None:
+        return _tenants().add_member(
+            **_who(call), org_id=values["org_id"], user_id=values["user_id"], role=values["role"]
+        )
+    return _tenants().change_role(
+        **_who(call), **_member(key), role=values["role"], expected_version=version
+    )
+
+
 MEMBERS = EntityAdmin(
     context=CONTEXT,
     name="members",
@@ -166,14 +188,15 @@ MEMBERS = EntityAdmin(
     list=_list_members,
     get=lambda call, key: _tenants().get_member(principal=call.principal, **_member(key)),
     key=lambda m: f"{m.org_id}:{m.user_id}",
-    fields=(FormField("role", "choice", choices=tuple(ORG_ROLES)),),
-    save=lambda call, key, values, version: _tenants().change_role(
-        **_who(call), **_member(key or ""), role=values["role"], expected_version=version
+    fields=(
+        FormField("org_id", label="Organisation id", create_only=True),
+        FormField("user_id", label="User id", create_only=True),
+        FormField("role", "choice", choices=tuple(ORG_ROLES)),
     ),
+    save=_save_member,
     delete=lambda call, key, version: _tenants().remove_member(
         **_who(call), **_member(key), expected_version=version
     ),
-    add=False,
     tenant_owned=True,
     search_help="a user id, with an organisation chosen",
 )

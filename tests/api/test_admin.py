@@ -254,3 +254,26 @@ def test_the_api_stays_outside_the_admin_csrf_check(stack):  # type: ignore[no-u
         content_type="application/json",
     )
     assert response.status_code == 401
+
+
+def test_staff_add_an_organisation_and_a_member_through_forms(admin_client, signup):  # type: ignore[no-untyped-def]
+    owner, joiner = signup("owner"), signup("joiner")
+    missing = admin_client.post(
+        "/admin/identity/organizations/add/",
+        {"name": "Staff made", "description": "", "owner_id": "nobody", "_version": "0"},
+    )
+    assert missing.status_code == 200 and "no user has this id" in missing.content.decode()
+    made = admin_client.post(
+        "/admin/identity/organizations/add/",
+        {"name": "Staff made", "description": "", "owner_id": owner.user_id, "_version": "0"},
+    )
+    assert made.status_code == 302, made.content
+    org_id = re.search(r"“([0-9A-Z]{26})”", admin_client.get(made["Location"]).content.decode())
+    assert org_id is not None
+    added = admin_client.post(
+        "/admin/identity/members/add/",
+        {"org_id": org_id.group(1), "user_id": joiner.user_id, "role": "member", "_version": "0"},
+    )
+    assert added.status_code == 302, added.content
+    listed = admin_client.get(f"/admin/identity/members/?org={org_id.group(1)}").content.decode()
+    assert joiner.user_id in listed and owner.user_id in listed

@@ -18,18 +18,32 @@ from domains.identity.model import (
     check_role,
     ensure_an_owner_remains,
 )
-from domains.identity.ports import AuditFilter, AuditLogReader, UnitOfWorkFactory
+from domains.identity.ports import (
+    AuditFilter,
+    AuditLogReader,
+    IdentityUnitOfWork,
+    UnitOfWorkFactory,
+)
 from domains.identity.services.staff import StaffBrowser, require_staff
 from domains.shared.audit import AuditEntry, audit
 from domains.shared.clock import Clock
+from domains.shared.errors import ValidationFailed
 from domains.shared.guards import check_version, found
-from domains.shared.ids import is_valid_id
+from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.tenancy import Principal
 
 
 def _ids(*ids: str) -> bool:
     return all(is_valid_id(i) for i in ids)
+
+
+def _existing_user(uow: IdentityUnitOfWork, user_id: str, field: str) -> None:
+    """A user named in a form must exist: a field error, not a missing page."""
+    if not (is_valid_id(user_id) and uow.users.get(user_id)):
+        raise ValidationFailed(
+            "no such user", errors=[{"loc": [field], "msg": "no user has this id"}]
+        )
 
 
 class StaffTenantService:
@@ -56,6 +70,29 @@ class StaffTenantService:
         require_staff(principal)
         with self._uow() as uow:
             return found(uow.organizations.get(org_id) if _ids(org_id) else None, "organisation")
+
+    def create_organization(
+        self,
+        *,
+        principal: Principal,
+        owner_id: str,
+        name: str,
+        description: str = "",
+        request_id: str = "",
+    ) -> Organization:
+        """An organisation owned by an existing user (its first member)."""
+        require_staff(principal)
+        now = self._clock.now()
+        org = Organization(
+            new_id(), check_name(name), owner_id, now, now, description.strip(), member_count=1
+        )
+        with self._uow() as uow:
+            _existing_user(uow, owner_id, "owner_id")
+            uow.organizations.add(org)
+            uow.memberships.add(Membership(org.id, owner_id, "owner", now), count=False)
+            uow.audit(self._entry(principal, org.id, "organization.create", org.id, request_id))
+            uow.commit()
+        return replace(org, version=1)
 
     def update_organization(
         self,
@@ -92,6 +129,23 @@ class StaffTenantService:
             return Page([])
         with self._uow() as uow:
             return uow.memberships.list_members(org_id, page)
+
+    def add_member(
+        self, *, principal: Principal, org_id: str, user_id: str, role: str, request_id: str = ""
+    ) -> Membership:
+        """Add an existing user to an organisation (Conflict if already a member)."""
+        require_staff(principal)
+        check_role(role)
+        member = Membership(org_id, user_id, role, self._clock.now())
+        with self._uow() as uow:
+            valid = _ids(org_id)
+            found(uow.organizations.get(org_id) if valid else None, "organisation")
+            _existing_user(uow, user_id, "user_id")
+            uow.memberships.add(member)
+            entry = self._entry(principal, org_id, "member.add", user_id, request_id)
+            uow.audit(replace(entry, details={**entry.details, "role": role}))
+            uow.commit()
+        return replace(member, version=1)
 
     def get_member(self, *, principal: Principal, org_id: str, user_id: str) -> Membership:
         require_staff(principal)

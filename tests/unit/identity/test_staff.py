@@ -213,3 +213,22 @@ def test_organisations_members_and_keys(world) -> None:  # type: ignore[no-untyp
     platform = tenants.audit_log(principal=root, page=PageRequest())
     assert "staff.create" in [e.action for e in platform.items]
     assert tenants.list_api_keys(principal=root, page=PageRequest(), org_id="bad").items == []
+
+
+def test_staff_create_organisations_and_add_members(world) -> None:  # type: ignore[no-untyped-def]
+    owner, joiner = _user(world, "owner"), _user(world, "joiner")
+    tenants, root = world["tenants"], world["root"]
+    with pytest.raises(ValidationFailed) as missing:
+        tenants.create_organization(principal=root, owner_id="01J9Z8Q4ZK5V6R2Y3T7W8X9A0B", name="X")
+    assert missing.value.errors[0]["loc"] == ["owner_id"]
+    org = tenants.create_organization(principal=root, owner_id=owner, name="Made by staff")
+    assert world["store"].members[(org.id, owner)].role == "owner"
+    added = tenants.add_member(principal=root, org_id=org.id, user_id=joiner, role="viewer")
+    assert added.version == 1
+    assert world["store"].orgs[org.id].member_count == 2
+    with pytest.raises(Conflict):
+        tenants.add_member(principal=root, org_id=org.id, user_id=joiner, role="viewer")
+    with pytest.raises(ValidationFailed):
+        tenants.add_member(principal=root, org_id=org.id, user_id=joiner, role="emperor")
+    log = tenants.audit_log(principal=root, page=PageRequest(), org_id=org.id)
+    assert [e.action for e in log.items] == ["member.add", "organization.create"]
