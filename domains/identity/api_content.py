@@ -11,12 +11,21 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from domains.identity.model import Content
 from domains.identity.ports import PresignedRequest
-from domains.shared.api import PageOut, PageParams, etag, if_match, page_out, tenant_header
+from domains.shared.api import (
+    PageOut,
+    PageParams,
+    etag,
+    if_match,
+    json_response,
+    page_out,
+    tenant_header,
+)
+from domains.shared.api_idempotency import idempotency_header, idempotent
 from domains.shared.web import service, tenant_of
 
 content_router = Router(tags=["content"])
@@ -93,8 +102,13 @@ def _versioned(response: HttpResponse, content: Content) -> dict[str, Any]:
     return _content(content)
 
 
-@content_router.post("/uploads", response={201: ContentUploadOut}, openapi_extra=tenant_header())
-def content_upload(request: HttpRequest, body: ContentUploadIn, response: HttpResponse) -> Any:
+@content_router.post(
+    "/uploads",
+    response={201: ContentUploadOut},
+    openapi_extra=tenant_header(idempotency_header()),
+)
+@idempotent()
+def content_upload(request: HttpRequest, body: ContentUploadIn) -> Any:
     content, upload = (
         service("identity")
         .content()
@@ -105,7 +119,12 @@ def content_upload(request: HttpRequest, body: ContentUploadIn, response: HttpRe
             size=body.size,
         )
     )
-    return Status(201, {**_versioned(response, content), "upload": _presigned(upload)})
+    return json_response(
+        {**_content(content), "upload": _presigned(upload)},
+        schema=ContentUploadOut,
+        status=201,
+        version=content.version,
+    )
 
 
 @content_router.post("/{content_id}/confirm", response=ContentOut, openapi_extra=tenant_header())

@@ -63,9 +63,10 @@ def if_match(request: HttpRequest) -> int | None:
     return int(value)
 
 
-def tenant_header() -> dict[str, Any]:
+def tenant_header(*more: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra` of an operation whose tenant is the X-Organization-Id header (not an
-    `{org_id}` in its path): documents the header that `web.tenant_of` reads and requires."""
+    `{org_id}` in its path): documents the header that `web.tenant_of` reads and requires,
+    followed by the operation's `more` parameters."""
     parameter = {
         "in": "header",
         "name": ORG_HEADER,
@@ -73,4 +74,4 @@ def tenant_header() -> dict[str, Any]:
         "description": "The organisation acted in (its id); another organisation's is 404.",
         "schema": {"type": "string", "minLength": 1},
     }
-    return {"parameters": [parameter]}
+    return {"parameters": [parameter, *more]}

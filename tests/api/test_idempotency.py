@@ -132,4 +132,17 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/organizations"),
         ("POST", "/api/organizations/{org_id}/api-keys"),
         ("POST", "/api/organizations/{org_id}/invitations"),
+        ("POST", "/api/content/uploads"),
     }
+
+
+def test_a_retried_upload_request_gets_the_same_record_and_url(signup):  # type: ignore[no-untyped-def]
+    ada = signup("ada", org=True)
+    body = {"filename": "a.png", "content_type": "image/png", "size": 10}
+    headers = {"Idempotency-Key": new_id(), "X-Organization-Id": ada.org_id}
+    first = ada.call("POST", "/api/content/uploads", body, **headers)
+    again = ada.call("POST", "/api/content/uploads", body, **headers)
+    assert first.status_code == again.status_code == 201, first.content
+    assert again.json() == first.json() and again["ETag"] == '"1"'
+    listed = ada.call("GET", "/api/content", **{"X-Organization-Id": ada.org_id}).json()
+    assert [c["id"] for c in listed["items"]] == [first.json()["id"]]

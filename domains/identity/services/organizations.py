@@ -141,7 +141,7 @@ class MembershipService:
                     resource=("member", user_id),
                     at=now,
                     role=role,
-                    revoked_api_keys=revoked,
+                    **revoked,
                 )
             )
             uow.commit()
@@ -167,15 +167,16 @@ class MembershipService:
                     action=action,
                     resource=("member", user_id),
                     at=now,
-                    revoked_api_keys=revoked,
+                    **revoked,
                 )
             )
             uow.commit()
 
 
-def _revoke(uow: IdentityUnitOfWork, keys: list[ApiKey], at: datetime) -> list[str]:
+def _revoke(uow: IdentityUnitOfWork, keys: list[ApiKey], at: datetime) -> dict[str, list[str]]:
     """Stage the revocation of `keys` in the member change's own transaction: a key acts for
-    its creator, so it stops when they leave and never outranks their role."""
+    its creator, so it stops when they leave and never outranks their role. The audit details
+    naming them (none when there were none)."""
     for key in keys:
         uow.api_keys.revoke(key, at)
-    return sorted(k.id for k in keys)
+    return {"revoked_api_keys": sorted(k.id for k in keys)} if keys else {}
