@@ -289,3 +289,28 @@ def test_a_member_holds_at_most_25_usable_keys_per_organisation(signup, http):  
     assert "revoke one first" in refused.json()["detail"]
     assert ada.call("DELETE", f"{_keys(ada)}/{minted[0]['id']}").status_code == 204
     _mint(ada, "org:read")  # a revoked key frees its place
+
+
+def test_every_user_level_operation_in_the_document_refuses_an_api_key(signup, http):  # type: ignore[no-untyped-def]
+    """A key is bound to one organisation and acts inside it only: every authenticated
+    operation whose path and headers name no organisation (my profile, sessions, invitations,
+    organisations, platform settings) answers 403 to it, with a valid body."""
+    from domains.shared.permissions import Permission
+    from tests.api.openapi_bodies import ORG_HEADER, PLACEHOLDER, valid_body
+
+    ada = signup("ada", org=True)
+    key = _mint(ada, *[p.value for p in Permission])["key"]  # the owner's every permission
+    spec = http.get("/api/openapi.json").json()
+    checked = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+            if not operation.get("security") or "{org_id}" in path or ORG_HEADER in headers:
+                continue
+            body = valid_body(spec, method.upper(), path, operation)
+            concrete = PLACEHOLDER.sub(lambda m: new_id(), path)
+            response = _as_key(http, method, concrete, key, body)
+            assert response.status_code == 403, (method, path, response.content)
+            checked.append((method, path))
+    assert len(checked) >= 10, checked
+    assert ("post", "/api/invitations/accept") in checked
