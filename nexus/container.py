@@ -145,14 +145,20 @@ class Identity(containers.DeclarativeContainer):
     audit_log = providers.Singleton(AuditLogSelector, reader=audit_reader)
     # The admin: staff use cases, whole-table browsing, and Django's web sessions.
     staff_browser = providers.Singleton(DynamoStaffBrowser, uow)
+    web_sessions = providers.Singleton(
+        DynamoWebSessionStore, gateways.dynamo, cursors=gateways.cursor_signer, clock=clock
+    )
     staff = providers.Singleton(
-        StaffService, uow=uow, hasher=hasher, throttle=throttle, clock=clock, browser=staff_browser
+        StaffService,
+        uow=uow,
+        hasher=hasher,
+        throttle=throttle,
+        clock=clock,
+        browser=staff_browser,
+        web_sessions=web_sessions,
     )
     staff_tenants = providers.Singleton(
         StaffTenantService, uow=uow, clock=clock, browser=staff_browser, audit_reader=audit_reader
-    )
-    web_sessions = providers.Singleton(
-        DynamoWebSessionStore, gateways.dynamo, cursors=gateways.cursor_signer, clock=clock
     )
     content = providers.Singleton(
         ContentService,

@@ -286,3 +286,10 @@ class AuditLogReader(Protocol):
 
     def list(self, org_id: str | None, filter: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
         """`org_id` None: the platform-level entries (staff changes, sign-ins)."""
+
+
+class WebSessions(Protocol):
+    """The browser (admin) sessions of users, kept beside their API sessions."""
+
+    def end_all(self, user_id: str) -> int:
+        """Sign the user out of every browser at once; how many sessions ended."""

@@ -277,3 +277,33 @@ def test_staff_add_an_organisation_and_a_member_through_forms(admin_client, sign
     assert added.status_code == 302, added.content
     listed = admin_client.get(f"/admin/identity/members/?org={org_id.group(1)}").content.decode()
     assert joiner.user_id in listed and owner.user_id in listed
+
+
+def test_reset_sessions_signs_a_user_out_of_the_api_and_of_every_browser(
+    admin_client, signup, staff
+):  # type: ignore[no-untyped-def]
+    other = container().identity.staff().create_staff(email="second@example.com", password=PASSWORD)
+    browsers = []
+    for address in ("10.0.0.3", "10.0.0.4"):
+        browser = Client(REMOTE_ADDR=address)
+        signed_in = browser.post(
+            "/admin/login/", {"username": "second@example.com", "password": PASSWORD}
+        )
+        assert signed_in.status_code == 302 and browser.get("/admin/").status_code == 200
+        browsers.append(browser)
+    api = signup("apiuser")
+
+    response = admin_client.post(
+        "/admin/identity/users/",
+        {"action": "reset_sessions", "_selected": [other.id, api.user_id]},
+    )
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "3 session(s) revoked." in page  # two browsers and one API session
+    for browser in browsers:
+        assert browser.get("/admin/").status_code == 302  # back to the sign-in page
+    refused = api.http.post(
+        "/api/auth/refresh", {"refresh_token": api.refresh}, content_type="application/json"
+    )
+    assert refused.status_code == 401
+    assert admin_client.get("/admin/").status_code == 200  # the acting staff user stays in

@@ -82,6 +82,11 @@ def setting_scope_keys(key: str, org_id: str | None = None) -> dict[str, str]:
     return {"gsi1pk": setting_scope_partition(org_id), "gsi1sk": key}
 
 
+def web_sessions_partition(user_id: str) -> str:
+    """gsi1 of `user-sessions`: a user's browser sessions, apart from their API sessions."""
+    return f"USER#{user_id}#WEB"
+
+
 def web_session_key(session_key: str) -> dict[str, str]:
     """A Django (admin) session in `user-sessions`, beside the refresh-token sessions."""
     return {"pk": f"DJSESSION#{session_key}", "sk": "SESSION"}

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.conditions import Attr, Key
 
 from adapters.dynamodb.codec import encode_item
 from adapters.dynamodb.expressions import Expressions
-from adapters.dynamodb.identity.keys import web_session_key
+from adapters.dynamodb.identity.keys import web_session_key, web_sessions_partition
+from adapters.dynamodb.reading import query_request
 from adapters.dynamodb.repository import DynamoRepository
 from domains.shared.errors import NotFound
 
@@ -41,6 +42,9 @@ class DynamoWebSessionStore(DynamoRepository[WebSession]):
             "data": data,
             "user_id": user_id,
             "expires_at": int(expires_at.timestamp()),
+            # Listed per user (not beside the API sessions), so staff can end them all.
+            "gsi1pk": web_sessions_partition(user_id),
+            "gsi1sk": key,
         }
         if must_create:
             self._put_new(item)
@@ -57,3 +61,21 @@ class DynamoWebSessionStore(DynamoRepository[WebSession]):
 
     def delete(self, key: str) -> None:
         self._delete(web_session_key(key))
+
+    def end_all(self, user_id: str) -> int:
+        """Delete every session of the user, found through gsi1 (`USER#<id>#WEB`)."""
+        condition = Key("gsi1pk").eq(web_sessions_partition(user_id))
+        request = query_request(
+            condition, index="gsi1", scan_forward=True, filter=None, consistent=False
+        )
+        keys, cursor = [], None
+        while True:
+            start: dict[str, Any] = {"ExclusiveStartKey": cursor} if cursor else {}
+            response = self._client.query(self.table, **request, **start)
+            keys += [item["pk"]["S"].removeprefix("DJSESSION#") for item in response["Items"]]
+            cursor = response.get("LastEvaluatedKey")
+            if cursor is None:
+                break
+        for key in keys:
+            self.delete(key)
+        return len(keys)

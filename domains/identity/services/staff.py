@@ -24,6 +24,7 @@ from domains.identity.ports import (
     LoginThrottle,
     PasswordHasher,
     UnitOfWorkFactory,
+    WebSessions,
 )
 from domains.identity.services.auth import INVALID_LOGIN, _check_password
 from domains.shared.audit import AuditEntry, audit
@@ -70,8 +71,10 @@ class StaffService:
         throttle: LoginThrottle,
         clock: Clock,
         browser: StaffBrowser,
+        web_sessions: WebSessions | None = None,
     ) -> None:
         self._uow = uow
+        self._web_sessions = web_sessions
         self._hasher = hasher
         self._throttle = throttle
         self._clock = clock
@@ -255,14 +258,18 @@ class StaffService:
     def reset_sessions(
         self, *, principal: Principal, user_ids: Iterable[str], request_id: str = ""
     ) -> int:
-        """Revoke every usable session of each user (they must sign in again); how many."""
+        """Revoke every usable API session of each user and end their browser (admin)
+        sessions: they must sign in again everywhere. How many sessions ended."""
         require_staff(principal)
-        now, usable = self._clock.now(), []
+        now, usable, ids = self._clock.now(), [], list(user_ids)
         with self._uow() as uow:
-            for user_id in user_ids:
+            for user_id in ids:
                 found(uow.users.get(user_id) if is_valid_id(user_id) else None, "user")
                 usable += [s for s in uow.sessions.list_for_user(user_id) if s.usable(now)]
-        return self._revoke(principal, usable, request_id)
+        ended = self._revoke(principal, usable, request_id)
+        if self._web_sessions is not None:
+            ended += sum(self._web_sessions.end_all(user_id) for user_id in ids)
+        return ended
 
     def _revoke(self, principal: Principal, sessions: list[Session], request_id: str) -> int:
         """A transaction per chunk: each revocation and its audit entry are two of the at
