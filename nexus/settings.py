@@ -37,6 +37,7 @@ PASSWORD_HASHERS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +76,10 @@ TEMPLATES = [
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [ADMIN_DIR / "static"]
+# WhiteNoise serves /static/ from the finders (Django admin's files in the installed package,
+# ours in STATICFILES_DIRS), indexed once at start-up: no collectstatic step, no STATIC_ROOT,
+# no web server in front, DEBUG on or off. The names carry no hash, so caching stays short.
+WHITENOISE_USE_FINDERS = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
