@@ -1,18 +1,23 @@
 """The admin dashboard: tables and item counts per feature, recent audit entries, and the
-per-table consumed capacity and estimated monthly cost from the client wrapper's records."""
+per-table consumed capacity and estimated monthly cost from the client wrapper's records.
+
+The item counts are kept for a few minutes (`nexus.admin.counts`); `?refresh=1` recounts.
+"""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from adapters.dynamodb.cost import table_costs
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import DomainError
 from domains.shared.pagination import PageRequest
+from nexus.admin.counts import Counted, ItemCountCache
 from nexus.admin.views import admin_call
 from nexus.container import container
 
@@ -24,9 +29,19 @@ def recent_audit(request: HttpRequest, limit: int = 10) -> list[AuditEntry]:
     return list(page.items)
 
 
-def feature_counts() -> list[dict[str, Any]]:
+item_counts: ItemCountCache[list[dict[str, Any]]] = ItemCountCache()
+
+
+def feature_counts(*, refresh: bool = False) -> Counted[list[dict[str, Any]]]:
     """Per enabled feature: its tables, each with DescribeTable's ItemCount (refreshed by
-    DynamoDB about every six hours: cheap, and approximate on purpose)."""
+    DynamoDB about every six hours: approximate on purpose), kept a few minutes."""
+    root = container()
+    store = (root.gateways.dynamo(), root.config().features)
+    return item_counts.get(store, _count_items, refresh=refresh)
+
+
+def _count_items() -> list[dict[str, Any]]:
+    """One ListTables and one DescribeTable per present table."""
     root = container()
     dynamo = root.gateways.dynamo()
     rows = []
@@ -47,6 +62,9 @@ def feature_counts() -> list[dict[str, Any]]:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     from nexus.admin.site import site
 
+    if request.GET.get("refresh"):
+        feature_counts(refresh=True)
+        return HttpResponseRedirect(reverse("admin:dashboard"))  # a reload does not recount
     recorder = container().gateways.recorder()
     costs = table_costs(recorder, now=time.time())
     chart = {
@@ -55,12 +73,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "writes": [round(c.write_units, 2) for c in costs],
         "monthly": [round(c.monthly_usd, 4) for c in costs],
     }
-    features = feature_counts()
+    counted = feature_counts()
+    features = counted.rows
     ctx = {
         **site.each_context(request),
         "title": "Dashboard",
         "subtitle": None,
         "features": features,
+        "counts_as_of": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(counted.wall_time)),
+        "counts_kept_minutes": round(item_counts.ttl_seconds / 60),
         "costs": costs,
         "total_monthly": sum(c.monthly_usd for c in costs),
         "since": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(recorder.since)),

@@ -212,16 +212,46 @@ def test_the_dashboard_draws_capacity_from_the_vendored_chart_library(admin_clie
     assert 'id="cost-table"' in body
 
 
+def _calls(recorder, get):  # type: ignore[no-untyped-def]
+    with recorder.capture() as calls:
+        response = get()
+    by_operation: dict[str, int] = {}
+    for call in calls:
+        by_operation[call.operation] = by_operation.get(call.operation, 0) + 1
+    return response, by_operation
+
+
+def test_the_dashboard_keeps_item_counts_until_refreshed(make_stack, fast_hashing):  # type: ignore[no-untyped-def]
+    from adapters.dynamodb.catalog import all_tables
+
+    make_stack()  # every feature on: 42 tables
+    container().identity.staff().create_staff(email=STAFF_EMAIL, password=PASSWORD)
+    client = Client()
+    signed_in = client.post("/admin/login/", {"username": STAFF_EMAIL, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    recorder = container().gateways.recorder()
+
+    first, cold = _calls(recorder, lambda: client.get("/admin/dashboard/"))
+    assert first.status_code == 200
+    assert cold.get("DescribeTable") == len(all_tables()) == 42
+    second, warm = _calls(recorder, lambda: client.get("/admin/dashboard/"))
+    print("dashboard calls, first view:", cold, "second view:", warm)
+    assert second.status_code == 200 and "user-profiles" in second.content.decode()
+    assert warm.get("DescribeTable", 0) == 0 and warm.get("ListTables", 0) == 0
+    assert 'id="refresh-counts"' in second.content.decode()
+
+    refreshed, again = _calls(recorder, lambda: client.get("/admin/dashboard/?refresh=1"))
+    assert refreshed.status_code == 302 and refreshed["Location"] == "/admin/dashboard/"
+    assert again.get("DescribeTable") == 42
+
+
 def test_a_change_list_page_costs_a_few_dynamodb_calls(admin_client, signup):  # type: ignore[no-untyped-def]
     for _ in range(30):
         signup("page")
     admin_client.get("/admin/identity/users/")  # warm: the session is loaded the same way
     recorder = container().gateways.recorder()
-    with recorder.capture() as calls:
-        assert admin_client.get("/admin/identity/users/").status_code == 200
-    by_operation: dict[str, int] = {}
-    for call in calls:
-        by_operation[call.operation] = by_operation.get(call.operation, 0) + 1
+    page, by_operation = _calls(recorder, lambda: admin_client.get("/admin/identity/users/"))
+    assert page.status_code == 200
     print("calls per users change-list page:", by_operation)
     # the session, the staff user behind it, and the Scan pages of one list page
     assert by_operation.get("GetItem") == 2
