@@ -33,6 +33,9 @@ from domains.shared.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequ
 from domains.shared.tenancy import Principal
 from nexus.admin.forms import VERSION_FIELD, entity_form, show_validation, values_of
 
+TRAIL = "back"  # the change list's query parameter holding the cursors of earlier pages
+MAX_TRAIL = 30
+
 CONFLICT = (
     "Someone changed this item after you opened it, so nothing was saved. Your input is kept "
     "below; the values now stored are listed under it. Save again to replace them with yours."
@@ -107,10 +110,33 @@ def _query(request: HttpRequest, entity: EntityAdmin) -> ListQuery:
     )
 
 
-def _link(request: HttpRequest, **changes: str | None) -> str:
-    params = {k: v for k, v in request.GET.items() if k not in changes}
-    params |= {k: v for k, v in changes.items() if v}
-    return "?" + urlencode(params) if params else "?"
+def _link(request: HttpRequest, **changes: str | list[str] | None) -> str:
+    """This page's query string with `changes` (None or [] drops a parameter)."""
+    params = [(k, v) for k, values in request.GET.lists() if k not in changes for v in values]
+    for name, value in changes.items():
+        params += [(name, v) for v in value] if isinstance(value, list) else [(name, value or "")]
+    kept = [(k, v) for k, v in params if v or k == TRAIL]
+    return "?" + urlencode(kept) if kept else "?"
+
+
+def _page_links(request: HttpRequest, query: ListQuery, next_cursor: str | None) -> dict[str, Any]:
+    """First, previous and next page. A cursor only leads forward, so each link carries the
+    trail of cursors that opened the earlier pages (`back`, "" for the first page, newest
+    last). At most MAX_TRAIL are kept: the oldest page remembered has no previous link
+    then, only the first-page one. Cursors stay signed: an edited trail fails like a cursor."""
+    here = query.page.cursor
+    trail = request.GET.getlist(TRAIL) if here else []
+    previous = None
+    if here and trail:
+        previous = _link(request, cursor=trail[-1] or None, **{TRAIL: trail[:-1]})
+    after = None
+    if next_cursor:
+        after = _link(request, cursor=next_cursor, **{TRAIL: [*trail, here or ""][-MAX_TRAIL:]})
+    return {
+        "first_url": _link(request, cursor=None, **{TRAIL: None}) if here else None,
+        "previous_url": previous,
+        "next_url": after,
+    }
 
 
 def changelist(request: HttpRequest, context: str, entity: str) -> HttpResponse:
@@ -145,8 +171,7 @@ def changelist(request: HttpRequest, context: str, entity: str) -> HttpResponse:
         "filters": filters,
         "query": query,
         "problem": problem,
-        "next_url": _link(request, cursor=page.next_cursor) if page and page.next_cursor else None,
-        "first_url": _link(request, cursor=None) if query.page.cursor else None,
+        **_page_links(request, query, page.next_cursor if page else None),
         "add_url": (
             reverse("admin:entity_add", args=[context, entity]) if admin_entity.can_add else None
         ),
@@ -156,10 +181,11 @@ def changelist(request: HttpRequest, context: str, entity: str) -> HttpResponse:
 
 def _filter_links(request: HttpRequest, spec: Any) -> list[dict[str, Any]]:
     current = request.GET.get(spec.name, "")
-    everything = _link(request, **{spec.name: None, "cursor": None})
+    restart = {"cursor": None, TRAIL: None}
+    everything = _link(request, **{spec.name: None, **restart})
     links = [{"label": "All", "url": everything, "on": not current}]
     for value, label in spec.choices:
-        url = _link(request, **{spec.name: value, "cursor": None})
+        url = _link(request, **{spec.name: value, **restart})
         links.append({"label": label, "url": url, "on": current == value})
     return links
 

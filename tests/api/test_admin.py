@@ -117,6 +117,54 @@ def test_the_user_list_pages_by_cursor_and_filters(admin_client, signup):  # typ
     assert STAFF_EMAIL in found
 
 
+def _rows_and_links(client: Client, url: str) -> tuple[list[str], dict[str, str]]:
+    """The user ids listed on a change-list page, and its paging links by id."""
+    body = client.get(url.replace("&amp;", "&")).content.decode()
+    rows = re.findall(r'name="_selected" value="([0-9A-Z]{26})"', body)
+    links = dict(
+        (name, "/admin/identity/users/" + href.replace("&amp;", "&"))
+        for href, name in re.findall(r'href="(\?[^"]*)" id="(\w+-page)"', body)
+    )
+    return rows, links
+
+
+def test_the_user_list_pages_forward_and_back(admin_client, signup):  # type: ignore[no-untyped-def]
+    for _ in range(6):
+        signup("pager")  # seven users with the staff user: pages of 2, 2, 2, 1
+    one, one_links = _rows_and_links(admin_client, "/admin/identity/users/?limit=2&active=yes")
+    two, two_links = _rows_and_links(admin_client, one_links["next-page"])
+    three, three_links = _rows_and_links(admin_client, two_links["next-page"])
+    assert "previous-page" not in one_links and "first-page" not in one_links
+    assert len({*one, *two, *three}) == 6
+    back_to_two, back_links = _rows_and_links(admin_client, three_links["previous-page"])
+    assert back_to_two == two
+    assert "active=yes" in back_links["previous-page"] and "limit=2" in back_links["next-page"]
+    back_to_one, first_links = _rows_and_links(admin_client, back_links["previous-page"])
+    assert back_to_one == one and "previous-page" not in first_links
+    forward_again, _ = _rows_and_links(admin_client, back_links["next-page"])
+    assert forward_again == three
+    first, _ = _rows_and_links(admin_client, three_links["first-page"])
+    assert first == one
+
+
+def test_a_long_trail_forgets_the_oldest_pages_but_never_goes_back_wrong(
+    admin_client, signup, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from nexus.admin import views
+
+    monkeypatch.setattr(views, "MAX_TRAIL", 1)
+    for _ in range(4):
+        signup("trail")
+    one, one_links = _rows_and_links(admin_client, "/admin/identity/users/?limit=2")
+    two, two_links = _rows_and_links(admin_client, one_links["next-page"])
+    _, three_links = _rows_and_links(admin_client, two_links["next-page"])
+    back, back_links = _rows_and_links(admin_client, three_links["previous-page"])
+    assert back == two
+    assert "previous-page" not in back_links  # page 1's place in the trail was dropped
+    first, _ = _rows_and_links(admin_client, back_links["first-page"])
+    assert first == one
+
+
 def test_an_action_deactivates_users_and_is_audited(admin_client, signup, staff):  # type: ignore[no-untyped-def]
     target = signup("target")
     response = admin_client.post(

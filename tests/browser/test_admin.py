@@ -56,6 +56,26 @@ def test_sign_in_open_every_identity_list_page_filter_and_sign_out(page: Any) ->
     expect(page).to_have_url(re.compile(r"/admin/login/"))
 
 
+def test_page_forward_then_back(page: Any) -> None:
+    sign_in(page)
+    page.goto("/admin/identity/users/?limit=10")
+    rows = page.locator("#result_list tbody th")
+    expect(page.locator("#previous-page")).to_have_count(0)
+    seen = [rows.all_inner_texts()]
+    for _ in range(2):
+        page.click("#next-page")
+        expect(rows.first).not_to_have_text(seen[-1][0])
+        seen.append(rows.all_inner_texts())
+    assert all(len(p) == 10 for p in seen) and len({*seen[0], *seen[1], *seen[2]}) == 30
+    page.click("#previous-page")
+    expect(rows).to_have_text(seen[1])
+    page.click("#previous-page")
+    expect(rows).to_have_text(seen[0])
+    expect(page.locator("#previous-page")).to_have_count(0)
+    page.click("#next-page")
+    expect(rows).to_have_text(seen[1])
+
+
 def test_open_an_item_change_it_and_see_the_change(page: Any, live_stack: LiveStack) -> None:
     sign_in(page)
     page.goto(f"/admin/identity/organizations/?q={live_stack.org_ids[0]}")
