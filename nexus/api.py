@@ -7,7 +7,10 @@ from ninja import NinjaAPI
 from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
+from domains.projects import api as projects_api
+from domains.projects import api_members as project_members_api
 from nexus import __version__, health, problems
+from nexus.config import config
 from nexus.security import REQUEST_AUTH
 
 api = NinjaAPI(
@@ -30,3 +33,9 @@ api.add_router("/organizations", api_keys.router)
 api.add_router("/organizations", api_audit.router)
 api.add_router("/settings", api_settings.settings_router)
 api.add_router("/organizations", api_settings.org_settings_router)
+
+# A feature that is off has no routes (and its endpoints check again, for tests that build
+# a container with other features than the environment's).
+if "project_management" in config().features:
+    api.add_router("/", projects_api.router)
+    api.add_router("/", project_members_api.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from dependency_injector import containers, providers
@@ -15,6 +16,9 @@ from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.projects.dashboard import DynamoDashboardReader
+from adapters.dynamodb.projects.directory import DynamoOrgDirectory
+from adapters.dynamodb.projects.uow import DynamoProjectsUnitOfWork
 from adapters.dynamodb.session import make_boto_client
 from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
@@ -30,6 +34,10 @@ from domains.identity.services.settings import SettingsService
 from domains.identity.services.staff import StaffService
 from domains.identity.services.staff_tenants import StaffTenantService
 from domains.identity.services.tenancy import MembershipTenantResolver
+from domains.projects.selectors import DashboardSelector
+from domains.projects.services.members import PROJECT, WORKSPACE, MemberService
+from domains.projects.services.projects import ProjectService
+from domains.projects.services.workspaces import WorkspaceService
 from domains.shared.clock import SystemClock
 from nexus.config import NexusConfig, config
 from nexus.status import StoreStatus
@@ -169,11 +177,41 @@ class Identity(containers.DeclarativeContainer):
     )
 
 
+class Projects(containers.DeclarativeContainer):
+    """The projects context (feature `project_management`)."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoProjectsUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    directory = providers.Singleton(DynamoOrgDirectory, gateways.dynamo)
+    workspaces = providers.Singleton(WorkspaceService, uow=uow, clock=clock)
+    projects = providers.Singleton(ProjectService, uow=uow, clock=clock)
+    workspace_members = providers.Singleton(
+        MemberService, uow=uow, clock=clock, directory=directory, scope=WORKSPACE
+    )
+    project_members = providers.Singleton(
+        MemberService, uow=uow, clock=clock, directory=directory, scope=PROJECT
+    )
+    dashboard = providers.Singleton(
+        DashboardSelector,
+        reader=providers.Singleton(DynamoDashboardReader, uow, sleep=time.sleep),
+    )
+
+
 class Container(containers.DeclarativeContainer):
     __self__ = providers.Self()
     config = providers.Dependency(instance_of=NexusConfig)
     gateways = providers.Container(Gateways, config=config)
     identity = providers.Container(Identity, config=config, gateways=gateways)
+    projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
     tenancy = identity.tenancy
     idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)
     store_status = providers.Factory(

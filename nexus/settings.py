@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "ninja",
     "nexus.apps.NexusConfig",
     "domains.identity.apps.IdentityConfig",
+    "domains.projects.apps.ProjectsConfig",
 ]
 
 PASSWORD_HASHERS = [

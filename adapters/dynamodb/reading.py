@@ -87,12 +87,26 @@ def batch_get_chunk(
     client: DynamoClient, table: str, keys: list[Wire], *, sleep: Callable[[float], None]
 ) -> list[Wire]:
     """One BatchGetItem of at most 100 keys, retrying unprocessed keys with backoff and jitter."""
-    items: list[Wire] = []
+    return batch_get_tables(client, {table: keys}, sleep=sleep).get(table, [])
+
+
+def batch_get_tables(
+    client: DynamoClient, keys: Mapping[str, list[Wire]], *, sleep: Callable[[float], None]
+) -> dict[str, list[Wire]]:
+    """One BatchGetItem over several tables (at most 100 keys in all), by table; unprocessed
+    keys are retried with exponential backoff and jitter (Throttled if they never go)."""
+    items: dict[str, list[Wire]] = {table: [] for table in keys}
+    pending = {table: {"Keys": wanted} for table, wanted in keys.items() if wanted}
     for attempt in range(BATCH_GET_ATTEMPTS):
-        response = client.batch_get_item(RequestItems={table: {"Keys": keys}})
-        items += response.get("Responses", {}).get(table, [])
-        keys = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-        if not keys:
+        if not pending:
             return items
-        sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0))
-    raise Throttled(f"batch read of {table} left {len(keys)} keys unprocessed")
+        if attempt:
+            sleep(min(2.0, 0.05 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
+        response = client.batch_get_item(RequestItems=pending)
+        for table, found in response.get("Responses", {}).items():
+            items[table] += found
+        pending = {t: {"Keys": v["Keys"]} for t, v in response.get("UnprocessedKeys", {}).items()}
+    if not pending:
+        return items
+    left = sum(len(v["Keys"]) for v in pending.values())
+    raise Throttled(f"batch read of {', '.join(pending)} left {left} keys unprocessed")

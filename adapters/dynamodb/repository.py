@@ -272,6 +272,30 @@ class DynamoRepository(Generic[E]):
             self.table, Key=self._key(key), UpdateExpression=update, **expressions.params()
         )
 
+    def _set_if_present(self, key: Mapping[str, Any], changes: Mapping[str, Any]) -> bool:
+        """SET bookkeeping attributes (a last-activity time) of an item if it is still there,
+        leaving its version alone: bookkeeping is not an edit and must not make a reader's
+        If-Match stale. False when the item is gone."""
+        expressions = Expressions()
+        update = expressions.update(set_=encode_item(changes))
+        condition = expressions.condition(Attr(self.definition.hash_key).exists())
+        try:
+            self._client.update_item(
+                self.table,
+                Key=self._key(key),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                on_condition=PreconditionFailed,
+                **expressions.params(),
+            )
+        except PreconditionFailed:
+            return False
+        return True
+
+    def entity(self, item: Mapping[str, Any] | None) -> E | None:
+        """An entity from a raw item read elsewhere (a multi-table batch), like a read here."""
+        return self._entity(item)
+
     def _delete(self, key: Mapping[str, Any], expected_version: int | None = None) -> bool:
         """Delete an item (if its version matches, when given); True if there was one."""
         expressions = Expressions()

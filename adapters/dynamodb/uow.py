@@ -22,10 +22,12 @@ from adapters.dynamodb.audit_keys import (
 )
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.outbox import OUTBOX_TABLE, outbox_item
 from adapters.dynamodb.transaction import Transaction
 from domains.shared.audit import AuditEntry
 from domains.shared.clock import isoformat
 from domains.shared.errors import DomainError, TransactionCancelled
+from domains.shared.events import DomainEvent
 
 
 def audit_item(entry: AuditEntry, retention: timedelta) -> dict[str, Any]:
@@ -88,6 +90,10 @@ class DynamoUnitOfWork:
 
     def audit(self, entry: AuditEntry) -> None:
         self.stage(lambda tx: tx.put(AUDIT_TABLE, audit_item(entry, self._retention)))
+
+    def publish(self, event: DomainEvent) -> None:
+        """Stage the event in the outbox: it exists exactly when the change does."""
+        self.stage(lambda tx: tx.put(OUTBOX_TABLE, outbox_item(event)))
 
     def commit(self) -> None:
         if self._tx is None:

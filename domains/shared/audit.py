@@ -25,6 +25,15 @@ class AuditEntry:
     id: str = field(default_factory=new_id)
 
 
+def actor_of(principal: Principal | None) -> str:
+    """How audit entries and events name who acted; API keys act as `apikey:<id>`."""
+    if principal is None:
+        return "anonymous"
+    if principal.api_key_id:
+        return f"apikey:{principal.api_key_id}"
+    return principal.user_id
+
+
 def audit(
     *,
     org_id: str | None,
@@ -35,13 +44,8 @@ def audit(
     request_id: str = "",
     **details: Any,
 ) -> AuditEntry:
-    """The one audit-entry builder: `resource` is (type, id); API keys act as `apikey:<id>`."""
-    if principal is None:
-        actor = "anonymous"
-    elif principal.api_key_id:
-        actor = f"apikey:{principal.api_key_id}"
-    else:
-        actor = principal.user_id
+    """The one audit-entry builder: `resource` is (type, id)."""
+    actor = actor_of(principal)
     return AuditEntry(org_id, actor, action, resource[0], resource[1], at, request_id, details)
 
 

@@ -52,3 +52,10 @@ def tenant_of(
 def service(name: str, container: Any = Provide["__self__"]) -> Any:
     """A provider of the root container by name (resolved inside a handler, never at import)."""
     return getattr(container, name)()
+
+
+@inject
+def require_feature(feature: str, container: Any = Provide["__self__"]) -> None:
+    """A feature that is off has no routes: its endpoints answer 404 as if absent."""
+    if feature not in container.config().features:
+        raise NotFound(f"the {feature} feature is not enabled")

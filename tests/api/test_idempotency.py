@@ -133,6 +133,10 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/organizations/{org_id}/api-keys"),
         ("POST", "/api/organizations/{org_id}/invitations"),
         ("POST", "/api/content/uploads"),
+        ("POST", "/api/workspaces"),
+        ("POST", "/api/workspaces/{workspace_id}/projects"),
+        ("POST", "/api/workspaces/{resource_id}/members"),
+        ("POST", "/api/projects/{resource_id}/members"),
     }
 
 

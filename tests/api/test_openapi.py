@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.api.openapi_bodies import ORG_HEADER, PLACEHOLDER, valid_body
+
 PUBLIC = {
     ("GET", "/api/health"),
     ("GET", "/api/ready"),
@@ -14,8 +16,7 @@ PUBLIC = {
     ("POST", "/api/auth/refresh"),
 }
 # Their tenant is the X-Organization-Id header: no {org_id} in the path.
-HEADER_SCOPED_PREFIXES = ("/api/content",)
-ORG_HEADER = "X-Organization-Id"
+HEADER_SCOPED_PREFIXES = ("/api/content", "/api/dashboard", "/api/workspaces", "/api/projects")
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_the_tenant_header_is_documented_where_the_path_names_no_organisation(sp
             with_header.append((method, path))
         else:
             assert ORG_HEADER not in {p["name"] for p in headers}, (method, path)
-    assert len(with_header) == 5, with_header
+    assert len(with_header) == 35, with_header
 
 
 def test_every_header_scoped_operation_requires_the_header(signup, spec):  # type: ignore[no-untyped-def]
@@ -75,13 +76,13 @@ def test_every_header_scoped_operation_requires_the_header(signup, spec):  # typ
     for method, path, operation in _operations(spec):
         if not any(p["name"] == ORG_HEADER for p in operation["parameters"]):
             continue
-        body = {"filename": "a.txt", "content_type": "text/plain", "size": 1}
-        concrete = path.replace("{content_id}", "01ARZ3NDEKTSV4RRFFQ69G5FAV")
-        response = ada.call(method, concrete, body if "requestBody" in operation else None)
+        body = valid_body(spec, method, path, operation)
+        concrete = PLACEHOLDER.sub("01ARZ3NDEKTSV4RRFFQ69G5FAV", path)
+        response = ada.call(method, concrete, body)
         assert response.status_code == 422, (method, path, response.status_code)
         assert response.json()["errors"][0]["loc"] == ["header", ORG_HEADER]
         checked += 1
-    assert checked == 5
+    assert checked == 35
 
 
 def _key(ada) -> str:  # type: ignore[no-untyped-def]

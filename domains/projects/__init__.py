@@ -1,0 +1,1 @@
+"""Project management: workspaces, projects, their memberships, the dashboard."""
