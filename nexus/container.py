@@ -16,6 +16,7 @@ from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.projects.admin import DynamoProjectsStaffBrowser
 from adapters.dynamodb.projects.dashboard import DynamoDashboardReader
 from adapters.dynamodb.projects.directory import DynamoOrgDirectory
 from adapters.dynamodb.projects.uow import DynamoProjectsUnitOfWork
@@ -37,6 +38,8 @@ from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.projects.selectors import DashboardSelector
 from domains.projects.services.members import PROJECT, WORKSPACE, MemberService
 from domains.projects.services.projects import ProjectService
+from domains.projects.services.staff import StaffProjectService
+from domains.projects.services.staff_members import StaffMemberService
 from domains.projects.services.workspaces import WorkspaceService
 from domains.shared.clock import SystemClock
 from nexus.config import NexusConfig, config
@@ -203,6 +206,25 @@ class Projects(containers.DeclarativeContainer):
     dashboard = providers.Singleton(
         DashboardSelector,
         reader=providers.Singleton(DynamoDashboardReader, uow, sleep=time.sleep),
+    )
+    # The admin: staff use cases over the services above, and whole-table browsing.
+    staff_browser = providers.Singleton(DynamoProjectsStaffBrowser, uow)
+    staff = providers.Singleton(
+        StaffProjectService,
+        uow=uow,
+        browser=staff_browser,
+        workspaces=workspaces,
+        projects=projects,
+    )
+    staff_workspace_members = providers.Singleton(
+        StaffMemberService,
+        uow=uow,
+        browser=staff_browser,
+        members=workspace_members,
+        scope="workspace",
+    )
+    staff_project_members = providers.Singleton(
+        StaffMemberService, uow=uow, browser=staff_browser, members=project_members, scope="project"
     )
 
 

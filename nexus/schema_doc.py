@@ -15,8 +15,9 @@ Generated from `deploy/tables/*.json` by `python -m nexus.schema_doc`; do not ed
 CI fails when this file is stale. Tables are named `<prefix>-<environment>-<table>`
 (`ainw-dev-projects`), billed per request, encrypted at rest, with point-in-time
 recovery in production. Keys are generic (`pk`, `sk`, `gsiNpk`, `gsiNsk`, all strings)
-with typed prefixes; every index projects all attributes. Every access pattern is a
-`GetItem`, `Query` or `BatchGetItem`; `Scan` serves only admin browsing and jobs.
+with typed prefixes; every index projects all attributes. Every access pattern the API
+uses is a `GetItem`, `Query` or `BatchGetItem`; `Scan` serves only admin browsing (the
+patterns named `admin: `, paginated) and jobs.
 Items whose TTL attribute (`expires_at`, epoch seconds) has passed are filtered on read.
 """
 

@@ -108,6 +108,25 @@ class DashboardReader(Protocol):
         of calls whatever the number of projects."""
 
 
+class ProjectsStaffBrowser(Protocol):
+    """Browsing for staff (the admin), never serving an API request: whole-table pages are
+    paginated Scans; an organisation's workspaces or projects of every status are a Query
+    of its partition."""
+
+    def workspaces(self, page: PageRequest, *, status: str | None = None) -> Page[Workspace]: ...
+
+    def projects(self, page: PageRequest, *, status: str | None = None) -> Page[Project]: ...
+
+    def members(self, scope: str, page: PageRequest) -> Page[Member]:
+        """Memberships of one scope ("workspace" or "project") across organisations."""
+
+    def org_workspaces(self, org_id: str, page: PageRequest) -> Page[Workspace]: ...
+
+    def org_projects(
+        self, org_id: str, page: PageRequest, *, status: str | None = None
+    ) -> Page[Project]: ...
+
+
 class ProjectsUnitOfWork(UnitOfWork, Protocol):
     workspaces: WorkspaceRepository
     projects: ProjectRepository

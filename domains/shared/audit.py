@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domains.shared.ids import new_id
-from domains.shared.tenancy import Principal, TenantContext
+from domains.shared.tenancy import STAFF_ROLE, Principal, TenantContext
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,10 @@ def tenant_audit(
     at: datetime,
     **details: Any,
 ) -> AuditEntry:
-    """The entry of a change made in `ctx`: its organisation, principal and request id."""
+    """The entry of a change made in `ctx`: its organisation, principal and request id;
+    a change staff made in the admin (a staff context) says so (`by_staff`)."""
+    if ctx.role == STAFF_ROLE:
+        details = {**details, "by_staff": True}
     return audit(
         org_id=ctx.org_id,
         principal=ctx.principal,

@@ -8,6 +8,7 @@ from typing import Protocol
 from domains.shared.errors import Forbidden
 
 API_KEY_ROLE = "apikey"
+STAFF_ROLE = "staff"  # staff acting on an organisation in the admin (domains.shared.staff)
 
 
 @dataclass(frozen=True)
