@@ -29,12 +29,19 @@ def request_id_of(request: Any) -> str:
     return str(getattr(request, "request_id", "") or request.headers.get("X-Request-Id", ""))
 
 
+def _key_org(request: Any) -> str:
+    """An API key is bound to one organisation: it needs no header to name it."""
+    grant = getattr(getattr(request, "auth", None), "key_grant", None)
+    return grant.org_id if grant is not None else ""
+
+
 @inject
 def tenant_of(
     request: Any, org_id: str | None = None, resolver: TenantResolver = Provide["tenancy"]
 ) -> TenantContext:
-    """The tenant named by `org_id` (a path) or the X-Organization-Id header, cached."""
-    wanted = org_id or request.headers.get(ORG_HEADER, "")
+    """The tenant named by `org_id` (a path), the X-Organization-Id header or the API key's
+    own organisation, cached."""
+    wanted = org_id or request.headers.get(ORG_HEADER, "") or _key_org(request)
     if not wanted:
         raise ValidationFailed(
             f"{ORG_HEADER} header required",

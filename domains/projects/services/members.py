@@ -125,6 +125,7 @@ class MemberService:
         now = self._clock.now()
         with self._uow() as uow:
             grant = self._scope.grant(ctx, uow, resource_id)
+            grant.require("viewer", f"pinning a {self._scope.name}")
             if grant.member is None:
                 raise Conflict(f"only members pin a {self._scope.name}; join it first")
             changed = replace(grant.member, pinned_at=now if pinned else None)
