@@ -11,6 +11,7 @@ from django.test import Client
 from adapters.dynamodb.bootstrap import create_missing
 from adapters.dynamodb.catalog import tables_for
 from adapters.dynamodb.recorder import CallRecord
+from bench.projects import ProjectsBench
 from domains.shared.pagination import PageRequest
 from nexus.config import load_config
 from nexus.container import Container, build_container, set_container
@@ -27,6 +28,7 @@ class Bench:
     token: str = ""
     org_id: str = ""
     api_key: str = ""
+    projects: ProjectsBench | None = None
 
     @classmethod
     def build(cls) -> Bench:
@@ -43,6 +45,8 @@ class Bench:
             repo.create(_project(i))
         bench = cls(container, repo, Client())
         bench.sign_in()
+        if "project_management" in cfg.features:
+            bench.projects = ProjectsBench(container, bench.http, bench._auth, bench.org_id)
         return bench
 
     def sign_in(self) -> None:
@@ -128,6 +132,8 @@ class Bench:
                 ConsistentRead=True,
             ),
         )
+        if self.projects is not None:
+            yield from self.projects.round_trips()
 
     def operations(self) -> Iterator[tuple[str, list[CallRecord]]]:
         recorder = self.container.gateways.recorder()
@@ -154,6 +160,8 @@ class Bench:
                 lambda: repo.create({**_project(8888), "blob": "x" * 1_000_000}),
             ),
         ]
+        if self.projects is not None:
+            steps += list(self.projects.operations())
         for name, step in steps:
             with recorder.capture() as calls:
                 step()
