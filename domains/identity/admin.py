@@ -1,13 +1,14 @@
-"""The identity context in the admin: users, organisations, members, sessions, API keys,
-settings, the audit log and content records. Everything goes through the staff services."""
+"""The identity context in the admin: users and sessions (`admin_people`), organisations,
+members, API keys, settings, the audit log and content records. Everything goes through the
+staff services."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from domains.identity.admin_people import CONTEXT, SESSIONS, USERS, who
 from domains.identity.model import SETTING_TYPES, Setting
 from domains.identity.services.settings import SettingsService
-from domains.identity.services.staff import StaffService
 from domains.identity.services.staff_tenants import StaffTenantService
 from domains.shared.admin import (
     ORG_FILTER,
@@ -24,12 +25,6 @@ from domains.shared.pagination import Page
 from domains.shared.permissions import ORG_ROLES
 from domains.shared.web import service
 
-CONTEXT = "identity"
-
-
-def _staff() -> StaffService:
-    return service("identity").staff()  # type: ignore[no-any-return]
-
 
 def _tenants() -> StaffTenantService:
     return service("identity").staff_tenants()  # type: ignore[no-any-return]
@@ -39,82 +34,9 @@ def _settings() -> SettingsService:
     return service("identity").settings()  # type: ignore[no-any-return]
 
 
-def _who(call: AdminCall) -> dict[str, Any]:
-    return {"principal": call.principal, "request_id": call.request_id}
-
-
 def _composite(entity: Any) -> str:
     return f"{entity.org_id}:{entity.id}"
 
-
-# -- users -------------------------------------------------------------------------------------
-
-
-def _list_users(call: AdminCall, q: ListQuery) -> Page[Any]:
-    if q.search:
-        return Page(_staff().find_users(principal=call.principal, text=q.search))
-    active = {"yes": True, "no": False}.get(q.filter("active") or "")
-    return _staff().list_users(
-        principal=call.principal, page=q.page, staff_only=q.filter("staff") == "yes", active=active
-    )
-
-
-def _save_user(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
-    return _staff().update_user(
-        **_who(call),
-        user_id=key or "",
-        expected_version=version,
-        display_name=values["display_name"],
-        is_active=values["is_active"],
-        is_staff=values["is_staff"],
-    )
-
-
-def _flags(done: str, **flags: bool) -> AdminAction:
-    def run(call: AdminCall, keys: list[str]) -> str:
-        changed = _staff().set_flags(
-            principal=call.principal,
-            request_id=call.request_id,
-            user_ids=keys,
-            is_active=flags.get("is_active"),
-            is_staff=flags.get("is_staff"),
-        )
-        return f"{changed} user(s) {done}."
-
-    return AdminAction(done.replace(" ", "_"), done.capitalize(), run)
-
-
-def _reset_sessions(call: AdminCall, keys: list[str]) -> str:
-    revoked = _staff().reset_sessions(**_who(call), user_ids=keys)
-    return f"{revoked} session(s) revoked."
-
-
-USERS = EntityAdmin(
-    context=CONTEXT,
-    name="users",
-    label="Users",
-    columns=("email", "display_name", "is_staff", "is_active", "created_at", "id"),
-    list=_list_users,
-    get=lambda call, key: _staff().get_user(principal=call.principal, user_id=key),
-    fields=(
-        FormField("display_name", label="Display name"),
-        FormField("is_active", "bool", label="Active", required=False),
-        FormField("is_staff", "bool", label="Staff", required=False),
-    ),
-    save=_save_user,
-    add=False,
-    filters=(
-        ListFilter("staff", "Staff", (("yes", "Staff only"),)),
-        ListFilter("active", "Active", (("yes", "Active"), ("no", "Inactive"))),
-    ),
-    search_help="a user id or an e-mail address (exact)",
-    actions=(
-        _flags("activated", is_active=True),
-        _flags("deactivated", is_active=False),
-        _flags("made staff", is_staff=True),
-        AdminAction("reset_sessions", "Reset sessions", _reset_sessions),
-    ),
-)
 
 # -- organisations and members -----------------------------------------------------------------
 
@@ -128,10 +50,8 @@ def _list_orgs(call: AdminCall, q: ListQuery) -> Page[Any]:
 def _save_org(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
     text = {"name": values["name"], "description": values.get("description") or ""}
     if key is None:
-        return _tenants().create_organization(**_who(call), owner_id=values["owner_id"], **text)
-    return _tenants().update_organization(
-        **_who(call), org_id=key, expected_version=version, **text
-    )
+        return _tenants().create_organization(**who(call), owner_id=values["owner_id"], **text)
+    return _tenants().update_organization(**who(call), org_id=key, expected_version=version, **text)
 
 
 ORGANIZATIONS = EntityAdmin(
@@ -173,10 +93,10 @@ def _list_members(call: AdminCall, q: ListQuery) -> Page[Any]:
 def _save_member(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
     if key is None:
         return _tenants().add_member(
-            **_who(call), org_id=values["org_id"], user_id=values["user_id"], role=values["role"]
+            **who(call), org_id=values["org_id"], user_id=values["user_id"], role=values["role"]
         )
     return _tenants().change_role(
-        **_who(call), **_member(key), role=values["role"], expected_version=version
+        **who(call), **_member(key), role=values["role"], expected_version=version
     )
 
 
@@ -195,36 +115,13 @@ MEMBERS = EntityAdmin(
     ),
     save=_save_member,
     delete=lambda call, key, version: _tenants().remove_member(
-        **_who(call), **_member(key), expected_version=version
+        **who(call), **_member(key), expected_version=version
     ),
     tenant_owned=True,
     search_help="a user id, with an organisation chosen",
 )
 
-# -- sessions and API keys ---------------------------------------------------------------------
-
-
-def _list_sessions(call: AdminCall, q: ListQuery) -> Page[Any]:
-    if q.search:
-        return Page([_staff().get_session(principal=call.principal, session_id=q.search)])
-    return _staff().list_sessions(principal=call.principal, page=q.page, user_id=q.filter("user"))
-
-
-def _revoke_sessions(call: AdminCall, keys: list[str]) -> str:
-    return f"{_staff().revoke_sessions(**_who(call), session_ids=keys)} session(s) revoked."
-
-
-SESSIONS = EntityAdmin(
-    context=CONTEXT,
-    name="sessions",
-    label="Sessions",
-    columns=("user_id", "created_at", "expires_at", "revoked_at", "user_agent", "ip", "id"),
-    list=_list_sessions,
-    get=lambda call, key: _staff().get_session(principal=call.principal, session_id=key),
-    filters=(ListFilter("user", "User id"),),
-    search_help="a session id (exact)",
-    actions=(AdminAction("revoke", "Revoke", _revoke_sessions),),
-)
+# -- API keys ----------------------------------------------------------------------------------
 
 
 def _api_key(key: str) -> dict[str, str]:
@@ -234,7 +131,7 @@ def _api_key(key: str) -> dict[str, str]:
 
 def _revoke_keys(call: AdminCall, keys: list[str]) -> str:
     pairs = [(k["org_id"], k["key_id"]) for k in map(_api_key, keys)]
-    return f"{_tenants().revoke_api_keys(**_who(call), keys=pairs)} API key(s) revoked."
+    return f"{_tenants().revoke_api_keys(**who(call), keys=pairs)} API key(s) revoked."
 
 
 API_KEYS = EntityAdmin(
@@ -262,7 +159,7 @@ def _list_settings(call: AdminCall, q: ListQuery) -> Page[Any]:
 
 def _save_setting(call: AdminCall, key: str | None, values: dict[str, Any], version: int) -> Any:
     return _settings().put_global(
-        **_who(call),
+        **who(call),
         key=key or values["key"],
         kind=values["type"],
         value=values["value"],
@@ -296,7 +193,7 @@ SETTINGS = EntityAdmin(
     ),
     save=_save_setting,
     delete=lambda call, key, version: _settings().delete_global(
-        **_who(call), key=key, expected_version=version
+        **who(call), key=key, expected_version=version
     ),
     initial=_setting_values,
     search_help="a setting key (exact)",

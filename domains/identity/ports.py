@@ -34,6 +34,10 @@ class UserRepository(Protocol):
     def save(self, user: User) -> None:
         """Stage a changed user (PreconditionFailed if `user.version` is stale)."""
 
+    def remove(self, user: User) -> None:
+        """Stage the deletion of the user and of their e-mail claim, so the address can
+        register again (PreconditionFailed if `user.version` is stale)."""
+
 
 class OrganizationRepository(Protocol):
     def get(self, org_id: str) -> Organization | None: ...

@@ -35,8 +35,9 @@ class AdminCall:
 
 @dataclass(frozen=True)
 class FormField:
-    """One field of the change form. `kind`: text, textarea, bool, int, choice or json.
-    `create_only` fields (an entity's natural key) are editable on the add form only."""
+    """One field of the change form. `kind`: text, textarea, bool, int, choice, json or
+    password (never shown back). `create_only` fields (an entity's natural key) are editable
+    on the add form only; `only` ("add" or "change") leaves a field off the other form."""
 
     name: str
     kind: str = "text"
@@ -45,6 +46,10 @@ class FormField:
     choices: tuple[str, ...] = ()
     create_only: bool = False
     help: str = ""
+    only: str = ""
+
+    def on_form(self, *, adding: bool) -> bool:
+        return self.only != ("change" if adding else "add")
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class EntityAdmin:
     tenant_owned: bool = False
     feature: str = "base"
     add: bool = True
+    delete_note: str = ""  # what else a deletion ends, said on the confirmation page
 
     @property
     def can_add(self) -> bool:

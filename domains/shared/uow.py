@@ -7,6 +7,10 @@ from typing import Protocol, Self
 
 from domains.shared.audit import AuditEntry
 
+# The most writes one commit may hold (TransactWriteItems' 100 actions, audit entries
+# included): a use case that may write more splits its work into several commits.
+MAX_WRITES = 100
+
 
 class UnitOfWork(Protocol):
     """Writes staged through a unit of work's repositories are sent by `commit()` as one

@@ -29,13 +29,17 @@ def _field(spec: FormField, *, adding: bool) -> forms.Field:
         return forms.ChoiceField(choices=[(c, c) for c in spec.choices], **options)
     if spec.kind == "json":
         return forms.JSONField(**options)
+    if spec.kind == "password":
+        return forms.CharField(widget=forms.PasswordInput, strip=False, **options)
     widget = forms.Textarea(attrs={"rows": 3, "cols": 60}) if spec.kind == "textarea" else None
     return forms.CharField(widget=widget, strip=True, **options)
 
 
 def entity_form(entity: EntityAdmin, *, adding: bool) -> type[forms.Form]:
     fields: dict[str, forms.Field] = {
-        spec.name: _field(spec, adding=adding) for spec in entity.fields
+        spec.name: _field(spec, adding=adding)
+        for spec in entity.fields
+        if spec.on_form(adding=adding)
     }
     fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     return type(f"{entity.name.title().replace('-', '')}Form", (forms.Form,), fields)

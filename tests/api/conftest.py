@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 _emails = itertools.count()
+PASSWORD = "correct horse battery 9"
+STAFF_EMAIL = "root@example.com"
 
 
 @dataclass
@@ -59,7 +61,7 @@ def http() -> Client:
 def signup(stack, http):  # type: ignore[no-untyped-def]
     def make(name: str = "user", *, org: bool = False) -> Caller:
         email = f"{name}{next(_emails)}@example.com"
-        password = "correct horse battery 9"
+        password = PASSWORD
         registered = http.post(
             "/api/auth/register",
             {"email": email, "password": password, "display_name": name},
@@ -86,3 +88,20 @@ def signup(stack, http):  # type: ignore[no-untyped-def]
         return caller
 
     return make
+
+
+@pytest.fixture
+def staff(stack):  # type: ignore[no-untyped-def]
+    """The first staff user (root@example.com)."""
+    from nexus.container import container
+
+    return container().identity.staff().create_staff(email=STAFF_EMAIL, password=PASSWORD)
+
+
+@pytest.fixture
+def admin_client(staff) -> Client:  # type: ignore[no-untyped-def]
+    """A browser signed in to the admin as the staff user."""
+    client = Client(REMOTE_ADDR="10.0.0.2")
+    response = client.post("/admin/login/", {"username": STAFF_EMAIL, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return client

@@ -12,22 +12,7 @@ from django.test import Client
 from domains.shared.pagination import PageRequest
 from domains.shared.tenancy import Principal
 from nexus.container import container
-
-PASSWORD = "correct horse battery 9"
-STAFF_EMAIL = "root@example.com"
-
-
-@pytest.fixture
-def staff(stack):  # type: ignore[no-untyped-def]
-    return container().identity.staff().create_staff(email=STAFF_EMAIL, password=PASSWORD)
-
-
-@pytest.fixture
-def admin_client(staff) -> Client:  # type: ignore[no-untyped-def]
-    client = Client(REMOTE_ADDR="10.0.0.2")
-    response = client.post("/admin/login/", {"username": STAFF_EMAIL, "password": PASSWORD})
-    assert response.status_code == 302, response.content
-    return client
+from tests.api.conftest import PASSWORD, STAFF_EMAIL
 
 
 def _principal(staff: Any) -> Principal:

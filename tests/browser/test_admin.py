@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PLAIN_EMAIL, LiveStack, screenshot, sign_in
+from tests.browser.conftest import PASSWORD, PLAIN_EMAIL, LiveStack, screenshot, sign_in
 
 IDENTITY_LISTS = {
     "Users": "users",
@@ -118,6 +118,41 @@ def test_delete_with_a_confirmation_page(page: Any) -> None:
     page.click("#confirm-delete")
     expect(page.locator(".messagelist")).to_contain_text("Deleted")
     expect(page.locator("#result_list")).not_to_contain_text("ui.banner")
+
+
+def test_add_a_user_then_delete_them_after_confirmation(page: Any) -> None:
+    sign_in(page)
+    page.goto("/admin/identity/users/add/")
+    page.fill("#id_email", "added.in.browser@example.com")
+    page.fill("#id_display_name", "Added in the browser")
+    page.fill("#id_password", "short")
+    page.click("input[name=_save]")
+    expect(page.locator(".field-password .errorlist")).to_contain_text("at least 10 characters")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("Saved users")
+    page.goto("/admin/identity/users/?q=added.in.browser@example.com")
+    page.locator("#result_list tbody th a").first.click()
+    page.click("a.deletelink")
+    expect(page.locator("#delete-note")).to_contain_text("frees their e-mail address")
+    page.click("#confirm-delete")
+    expect(page.locator(".messagelist")).to_contain_text("Deleted users")
+    page.goto("/admin/identity/users/?q=added.in.browser@example.com")
+    expect(page.locator("#result_list")).not_to_contain_text("added.in.browser@example.com")
+
+
+def test_the_sole_owner_of_an_organisation_is_not_deleted(page: Any, live_stack: LiveStack) -> None:
+    owner = (
+        live_stack.root.identity.staff_tenants()
+        .get_organization(principal=live_stack.staff_principal, org_id=live_stack.org_ids[2])
+        .created_by
+    )
+    sign_in(page)
+    page.goto(f"/admin/identity/users/{owner}/delete/")
+    page.click("#confirm-delete")
+    expect(page.locator(".errornote")).to_contain_text("sole owner")
+    page.goto(f"/admin/identity/users/{owner}/change/")
+    expect(page.locator("#id_email")).to_have_value(re.compile("@example.com"))
 
 
 def test_run_a_bulk_action(page: Any) -> None:

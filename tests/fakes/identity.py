@@ -21,6 +21,7 @@ from domains.shared.errors import (
     Unauthenticated,
 )
 from domains.shared.pagination import Page, PageRequest
+from domains.shared.uow import MAX_WRITES
 from tests.fakes.api_keys import InMemoryApiKeys
 from tests.fakes.content import InMemoryContent
 from tests.fakes.invitations import InMemoryInvitations
@@ -75,6 +76,16 @@ class InMemoryUsers(FakeRepository):
             ("user", user.id),
             lambda s: s.users.__setitem__(user.id, bumped(user, s.users.get(user.id))),
         )
+
+    def remove(self, user: User) -> None:
+        """The claim goes with the user: addresses are unique among the users kept."""
+
+        def apply(s: Store) -> None:
+            bumped(user, s.users.get(user.id))
+            del s.users[user.id]
+
+        self._stage(("email", user.email.lower()), lambda s: None)
+        self._stage(("user", user.id), apply)
 
 
 class InMemoryOrganizations(FakeRepository):
@@ -193,10 +204,13 @@ class InMemoryIdentityUnitOfWork:
         self.staged.append(lambda s: s.audit.append(entry))
 
     def commit(self) -> None:
-        """Refuses, like TransactWriteItems, a transaction writing one item twice."""
+        """Refuses, like TransactWriteItems, a transaction writing one item twice or making
+        more than MAX_WRITES writes (audit entries included)."""
         try:
             if len(set(self.items)) < len(self.items):
                 raise DomainError("a transaction cannot include two operations on one item")
+            if len(self.staged) > MAX_WRITES:
+                raise ValueError(f"a transaction holds at most {MAX_WRITES} actions")
             draft = copy.deepcopy(self.store, {id(self.store.clock): self.store.clock})
             for apply in self.staged:
                 apply(draft)

@@ -14,6 +14,8 @@ from domains.shared.clock import isoformat
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
 
+STALE = "the user changed since it was read"
+
 
 class DynamoUserRepository(StagedRepository[User]):
     table = "user-profiles"
@@ -75,5 +77,19 @@ class DynamoUserRepository(StagedRepository[User]):
         self._stage_replace(
             self.to_item(user),
             version=user.version,
-            on_condition=PreconditionFailed("the user changed since it was read"),
+            on_condition=PreconditionFailed(STALE),
+        )
+
+    def remove(self, user: User) -> None:
+        """Two deletes: the profile at its version, and the e-mail claim unless it is
+        someone else's (a claim is never released for another user; a missing one is no
+        reason to keep the profile)."""
+        claim = email_key(user.email)
+        mine = Attr("pk").not_exists() | Attr("user_id").eq(user.id)
+        self._uow.stage(
+            lambda tx: tx.delete(self.table, claim, condition=mine),
+            on_condition=PreconditionFailed(STALE),
+        )
+        self._stage_delete(
+            user_key(user.id), version=user.version, on_condition=PreconditionFailed(STALE)
         )

@@ -57,6 +57,24 @@ def _check_password(password: str) -> None:
         )
 
 
+def new_account(
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    is_staff: bool = False,
+) -> User:
+    """A new user's profile: the address normalised, the password checked and hashed, the
+    display name defaulting to the address's local part."""
+    address = normalise_email(email)
+    _check_password(password)
+    now = clock.now()
+    name = display_name.strip() or address.split("@")[0]
+    return User(new_id(), address, name, hasher.hash(password), now, now, is_staff=is_staff)
+
+
 class AuthService:
     def __init__(
         self,
@@ -76,16 +94,8 @@ class AuthService:
         self._refresh_ttl = refresh_ttl
 
     def register(self, *, email: str, password: str, display_name: str, client: ClientInfo) -> User:
-        email = normalise_email(email)
-        _check_password(password)
-        now = self._clock.now()
-        user = User(
-            new_id(),
-            email,
-            display_name.strip() or email.split("@")[0],
-            self._hasher.hash(password),
-            now,
-            now,
+        user = new_account(
+            self._hasher, self._clock, email=email, password=password, display_name=display_name
         )
         with self._uow() as uow:
             uow.users.add(user)
@@ -95,7 +105,7 @@ class AuthService:
                     principal=Principal(user.id),
                     action="user.register",
                     resource=("user", user.id),
-                    at=now,
+                    at=user.created_at,
                     request_id=client.request_id,
                 )
             )

@@ -1,5 +1,6 @@
 """What staff do to people across every organisation (the Django admin calls these): sign in,
-bootstrap the first staff user, browse and change users, and revoke their sessions.
+bootstrap the first staff user, browse, add, change and delete users, and (through
+`StaffSessions`) revoke their sessions.
 
 Every use case but sign-in and bootstrap requires a staff principal; every change is audited
 at platform level in the transaction of the change, like the API's own services.
@@ -9,60 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Protocol
 
-from domains.identity.model import (
-    ApiKey,
-    Content,
-    Membership,
-    Organization,
-    Session,
-    User,
-    normalise_email,
-)
-from domains.identity.ports import (
-    LoginThrottle,
-    PasswordHasher,
-    UnitOfWorkFactory,
-    WebSessions,
-)
-from domains.identity.services.auth import INVALID_LOGIN, _check_password
-from domains.shared.audit import AuditEntry, audit
+from domains.identity.model import User
+from domains.identity.ports import LoginThrottle, PasswordHasher, UnitOfWorkFactory, WebSessions
+from domains.identity.services.auth import INVALID_LOGIN, new_account
+from domains.identity.services.staff_access import StaffBrowser, require_staff
+from domains.identity.services.staff_removal import UserDeletion, delete_user
+from domains.identity.services.staff_sessions import StaffSessions
 from domains.shared.clock import Clock
-from domains.shared.errors import Conflict, Forbidden, Unauthenticated
+from domains.shared.errors import Conflict, Unauthenticated, ValidationFailed
 from domains.shared.guards import check_version, found
-from domains.shared.ids import is_valid_id, new_id
+from domains.shared.ids import is_valid_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.tenancy import Principal
 
-REVOKE_CHUNK = 40
+__all__ = ["StaffBrowser", "StaffService", "require_staff"]
+
+EMAIL_TAKEN = "an account with this e-mail exists"
+NOT_YOURSELF = "you cannot deactivate yourself or drop your own staff flag"
 
 
-class StaffBrowser(Protocol):
-    """Whole-table browsing for staff: paginated Scans (never serving an API request), except
-    `staff`, which queries the sparse staff index."""
-
-    def users(self, page: PageRequest, *, active: bool | None = None) -> Page[User]: ...
-
-    def staff(self, page: PageRequest) -> Page[User]: ...
-
-    def organizations(self, page: PageRequest) -> Page[Organization]: ...
-
-    def memberships(self, page: PageRequest) -> Page[Membership]: ...
-
-    def sessions(self, page: PageRequest) -> Page[Session]: ...
-
-    def api_keys(self, page: PageRequest) -> Page[ApiKey]: ...
-
-    def content(self, page: PageRequest) -> Page[Content]: ...
-
-
-def require_staff(principal: Principal) -> None:
-    if not principal.is_staff or principal.api_key_id is not None:
-        raise Forbidden("staff only")
-
-
-class StaffService:
+class StaffService(StaffSessions):
     def __init__(
         self,
         *,
@@ -73,12 +41,9 @@ class StaffService:
         browser: StaffBrowser,
         web_sessions: WebSessions | None = None,
     ) -> None:
-        self._uow = uow
-        self._web_sessions = web_sessions
+        super().__init__(uow=uow, clock=clock, browser=browser, web_sessions=web_sessions)
         self._hasher = hasher
         self._throttle = throttle
-        self._clock = clock
-        self._browser = browser
 
     # -- signing in and the first staff user ---------------------------------------------------
 
@@ -110,25 +75,28 @@ class StaffService:
     def create_staff(self, *, email: str, password: str, display_name: str = "") -> User:
         """A new staff account (the bootstrap of an empty store); Conflict if the e-mail is
         taken."""
-        address = normalise_email(email)
-        _check_password(password)
-        now = self._clock.now()
-        user = User(
-            new_id(),
-            address,
-            display_name.strip() or address.split("@")[0],
-            self._hasher.hash(password),
-            now,
-            now,
-            is_staff=True,
-        )
-        with self._uow() as uow:
-            uow.users.add(user)
-            uow.audit(self._entry(Principal("system"), "staff.create", user.id))
-            uow.commit()
-        return replace(user, version=1)
+        user = self._account(email, password, display_name, is_staff=True)
+        return self._add(user, Principal("system"), "staff.create")
 
     # -- users ---------------------------------------------------------------------------------
+
+    def create_user(
+        self,
+        *,
+        principal: Principal,
+        email: str,
+        display_name: str,
+        password: str,
+        is_staff: bool = False,
+        request_id: str = "",
+    ) -> User:
+        """A new account added by staff; a taken e-mail is a field error."""
+        require_staff(principal)
+        user = self._account(email, password, display_name, is_staff=is_staff)
+        with self._uow() as uow:
+            if uow.users.get_by_email(user.email) is not None:
+                raise ValidationFailed(EMAIL_TAKEN, errors=[{"loc": ["email"], "msg": EMAIL_TAKEN}])
+        return self._add(user, principal, "staff.user.create", request_id, is_staff=is_staff)
 
     def list_users(
         self,
@@ -176,7 +144,7 @@ class StaffService:
             user = found(uow.users.get(user_id) if is_valid_id(user_id) else None, "user")
             check_version(expected_version, user.version, "user")
             if user.id == principal.user_id and not (is_active and is_staff):
-                raise Conflict("you cannot deactivate yourself or drop your own staff flag")
+                raise Conflict(NOT_YOURSELF)
             changed = replace(
                 user,
                 display_name=display_name.strip() or user.display_name,
@@ -214,7 +182,7 @@ class StaffService:
                 if wanted == user:
                     continue
                 if user.id == principal.user_id:
-                    raise Conflict("you cannot deactivate yourself or drop your own staff flag")
+                    raise Conflict(NOT_YOURSELF)
                 uow.users.save(replace(wanted, updated_at=self._clock.now()))
                 details = {"is_active": wanted.is_active, "is_staff": wanted.is_staff}
                 uow.audit(
@@ -224,82 +192,44 @@ class StaffService:
                 changed += 1
         return changed
 
-    # -- sessions ------------------------------------------------------------------------------
-
-    def list_sessions(
-        self, *, principal: Principal, page: PageRequest, user_id: str | None = None
-    ) -> Page[Session]:
-        """One user's sessions (their index, newest first), else every session (a Scan)."""
-        require_staff(principal)
-        if not user_id:
-            return self._browser.sessions(page)
-        if not is_valid_id(user_id):
-            return Page([])
-        with self._uow() as uow:
-            return Page(uow.sessions.list_for_user(user_id))
-
-    def get_session(self, *, principal: Principal, session_id: str) -> Session:
-        require_staff(principal)
-        with self._uow() as uow:
-            valid = is_valid_id(session_id)
-            return found(uow.sessions.get(session_id) if valid else None, "session")
-
-    def revoke_sessions(
-        self, *, principal: Principal, session_ids: Iterable[str], request_id: str = ""
-    ) -> int:
-        require_staff(principal)
-        chosen = []
-        with self._uow() as uow:
-            for session_id in session_ids:
-                valid = is_valid_id(session_id)
-                chosen.append(found(uow.sessions.get(session_id) if valid else None, "session"))
-        return self._revoke(principal, [s for s in chosen if s.revoked_at is None], request_id)
-
-    def reset_sessions(
-        self, *, principal: Principal, user_ids: Iterable[str], request_id: str = ""
-    ) -> int:
-        """Revoke every usable API session of each user and end their browser (admin)
-        sessions: they must sign in again everywhere. How many sessions ended."""
-        require_staff(principal)
-        now, usable, ids = self._clock.now(), [], list(user_ids)
-        with self._uow() as uow:
-            for user_id in ids:
-                found(uow.users.get(user_id) if is_valid_id(user_id) else None, "user")
-                usable += [s for s in uow.sessions.list_for_user(user_id) if s.usable(now)]
-        ended = self._revoke(principal, usable, request_id)
-        if self._web_sessions is not None:
-            ended += sum(self._web_sessions.end_all(user_id) for user_id in ids)
-        return ended
-
-    def _revoke(self, principal: Principal, sessions: list[Session], request_id: str) -> int:
-        """A transaction per chunk: each revocation and its audit entry are two of the at
-        most 100 actions of one TransactWriteItems."""
-        now = self._clock.now()
-        for start in range(0, len(sessions), REVOKE_CHUNK):
-            with self._uow() as uow:
-                for session in sessions[start : start + REVOKE_CHUNK]:
-                    uow.sessions.revoke(session, now)
-                    uow.audit(
-                        self._entry(principal, "staff.session.revoke", session.id, request_id)
-                    )
-                uow.commit()
-        return len(sessions)
-
-    def _entry(
+    def delete_user(
         self,
-        principal: Principal | None,
-        action: str,
-        resource_id: str,
+        *,
+        principal: Principal,
+        user_id: str,
+        expected_version: int | None,
         request_id: str = "",
-        **details: object,
-    ) -> AuditEntry:
-        kind = action.split(".")[-2] if action.count(".") > 1 else "user"
-        return audit(
-            org_id=None,
+    ) -> UserDeletion:
+        """Delete the user and what names them (see `staff_removal`), then sign them out of
+        every browser. Conflict while they are an organisation's sole owner."""
+        require_staff(principal)
+        if user_id == principal.user_id:
+            raise Conflict("you cannot delete yourself")
+        deleted = delete_user(
+            self._uow,
             principal=principal,
-            action=action,
-            resource=(kind, resource_id),
+            user_id=user_id,
+            expected_version=expected_version,
             at=self._clock.now(),
             request_id=request_id,
-            **details,
         )
+        return replace(deleted, web_sessions=self._end_web_sessions(user_id))
+
+    def _account(self, email: str, password: str, display_name: str, *, is_staff: bool) -> User:
+        return new_account(
+            self._hasher,
+            self._clock,
+            email=email,
+            password=password,
+            display_name=display_name,
+            is_staff=is_staff,
+        )
+
+    def _add(
+        self, user: User, principal: Principal, action: str, request_id: str = "", **details: bool
+    ) -> User:
+        with self._uow() as uow:
+            uow.users.add(user)
+            uow.audit(self._entry(principal, action, user.id, request_id, **details))
+            uow.commit()
+        return replace(user, version=1)

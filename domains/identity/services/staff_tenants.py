@@ -24,7 +24,7 @@ from domains.identity.ports import (
     IdentityUnitOfWork,
     UnitOfWorkFactory,
 )
-from domains.identity.services.staff import StaffBrowser, require_staff
+from domains.identity.services.staff_access import StaffBrowser, require_staff
 from domains.shared.audit import AuditEntry, audit
 from domains.shared.clock import Clock
 from domains.shared.errors import ValidationFailed

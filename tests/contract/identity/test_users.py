@@ -1,4 +1,4 @@
-"""Contract: UserRepository (e-mail claims, optimistic versions)."""
+"""Contract: UserRepository (e-mail claims, optimistic versions, removal)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from domains.shared.errors import Conflict, PreconditionFailed
 
 from .conftest import IdentityBackend
-from .factories import at, read, user, write
+from .factories import at, member, organization, read, user, write
 
 
 def test_an_added_user_reads_back_at_version_1(identity: IdentityBackend) -> None:
@@ -77,3 +77,53 @@ def test_saving_a_user_never_added_fails(identity: IdentityBackend) -> None:
         with pytest.raises(PreconditionFailed):
             uow.commit()
     assert read(identity, lambda uow: uow.users.get(ghost.id)) is None
+
+
+def test_a_removed_user_is_gone_and_their_address_is_free_again(identity: IdentityBackend) -> None:
+    ada = user("ada@example.com")
+    write(identity, lambda uow: uow.users.add(ada))
+    write(identity, lambda uow: uow.users.remove(replace(ada, version=1)))
+    assert read(identity, lambda uow: uow.users.get(ada.id)) is None
+    assert read(identity, lambda uow: uow.users.get_by_email("ada@example.com")) is None
+    again = user("ada@example.com")
+    write(identity, lambda uow: uow.users.add(again))
+    found = read(identity, lambda uow: uow.users.get_by_email("ada@example.com"))
+    assert found is not None and found.id == again.id
+
+
+def test_removing_over_a_stale_version_fails_and_keeps_the_user(identity: IdentityBackend) -> None:
+    ada = user("ada@example.com")
+    write(identity, lambda uow: uow.users.add(ada))
+    write(identity, lambda uow: uow.users.save(replace(ada, display_name="Newer", version=1)))
+    with identity.uow() as uow:
+        uow.users.remove(replace(ada, version=1))
+        with pytest.raises(PreconditionFailed):
+            uow.commit()
+    kept = read(identity, lambda uow: uow.users.get_by_email("ada@example.com"))
+    assert kept is not None and (kept.id, kept.version) == (ada.id, 2)
+    with identity.uow() as uow:
+        uow.users.add(user("ada@example.com"))  # the claim is still held
+        with pytest.raises(Conflict):
+            uow.commit()
+
+
+def test_a_user_and_their_memberships_go_in_one_commit(identity: IdentityBackend) -> None:
+    ada, org = user(), organization(member_count=2)
+    staying = member(org.id, role="owner")
+    leaving = member(org.id, ada.id)
+    write(
+        identity,
+        lambda uow: uow.users.add(ada),
+        lambda uow: uow.organizations.add(org),
+        lambda uow: uow.memberships.add(staying, count=False),
+        lambda uow: uow.memberships.add(leaving, count=False),
+    )
+    write(
+        identity,
+        lambda uow: uow.memberships.remove(replace(leaving, version=1)),
+        lambda uow: uow.users.remove(replace(ada, version=1)),
+    )
+    assert read(identity, lambda uow: uow.users.get(ada.id)) is None
+    assert read(identity, lambda uow: uow.memberships.get(org.id, ada.id)) is None
+    stored = read(identity, lambda uow: uow.organizations.get(org.id))
+    assert stored is not None and stored.member_count == 1

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from domains.identity.services.auth import AuthService, ClientInfo
-from domains.identity.services.organizations import OrganizationService
-from domains.identity.services.staff import StaffService
-from domains.identity.services.staff_tenants import StaffTenantService
-from domains.shared.clock import FixedClock
 from domains.shared.errors import (
     Conflict,
     Forbidden,
@@ -23,58 +17,12 @@ from domains.shared.errors import (
 )
 from domains.shared.pagination import PageRequest
 from domains.shared.tenancy import Principal
-from tests.fakes.identity import (
-    CountingThrottle,
-    FakeTokens,
-    InMemoryIdentityUnitOfWork,
-    PlainHasher,
-    Store,
-)
-from tests.fakes.settings import InMemoryAuditLogReader
-from tests.fakes.staff import InMemoryStaffBrowser
-
-PASSWORD = "long enough 123"
-CLIENT = ClientInfo(ip="10.0.0.9")
+from tests.unit.identity.staff_world import CLIENT, PASSWORD, make_world, register
 
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    store, clock = Store(), FixedClock()
-
-    def uow() -> InMemoryIdentityUnitOfWork:
-        return InMemoryIdentityUnitOfWork(store)
-
-    browser = InMemoryStaffBrowser(store)
-    auth = AuthService(
-        uow=uow,
-        hasher=PlainHasher(),
-        tokens=FakeTokens(),
-        throttle=CountingThrottle(),
-        clock=clock,
-        refresh_ttl=timedelta(days=30),
-    )
-    staff = StaffService(
-        uow=uow, hasher=PlainHasher(), throttle=CountingThrottle(), clock=clock, browser=browser
-    )
-    tenants = StaffTenantService(
-        uow=uow, clock=clock, browser=browser, audit_reader=InMemoryAuditLogReader(store)
-    )
-    root = staff.create_staff(email="Root@Example.com", password=PASSWORD)
-    return {
-        "store": store,
-        "auth": auth,
-        "staff": staff,
-        "tenants": tenants,
-        "orgs": OrganizationService(uow=uow, clock=clock),
-        "root": Principal(root.id, is_staff=True),
-    }
-
-
-def _user(world: dict[str, Any], name: str) -> str:
-    email = f"{name}@example.com"
-    return str(
-        world["auth"].register(email=email, password=PASSWORD, display_name=name, client=CLIENT).id
-    )
+    return make_world()
 
 
 def test_the_first_staff_user_bootstraps_an_empty_store(world) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +37,7 @@ def test_the_first_staff_user_bootstraps_an_empty_store(world) -> None:  # type:
 
 
 def test_only_active_staff_sign_in_and_failures_are_throttled(world) -> None:  # type: ignore[no-untyped-def]
-    _user(world, "plain")
+    register(world, "plain")
     with pytest.raises(Unauthenticated):
         world["staff"].sign_in(email="plain@example.com", password=PASSWORD)
     for _ in range(4):
@@ -100,14 +48,14 @@ def test_only_active_staff_sign_in_and_failures_are_throttled(world) -> None:  #
 
 
 def test_staff_member_is_none_unless_active_staff(world) -> None:  # type: ignore[no-untyped-def]
-    plain = _user(world, "plain")
+    plain = register(world, "plain")
     assert world["staff"].staff_member(plain) is None
     assert world["staff"].staff_member("not an id") is None
     assert world["staff"].staff_member(world["root"].user_id) is not None
 
 
 def test_everything_else_needs_a_staff_principal(world) -> None:  # type: ignore[no-untyped-def]
-    plain = Principal(_user(world, "plain"))
+    plain = Principal(register(world, "plain"))
     with pytest.raises(Forbidden):
         world["staff"].list_users(principal=plain, page=PageRequest())
     with pytest.raises(Forbidden):
@@ -119,7 +67,7 @@ def test_everything_else_needs_a_staff_principal(world) -> None:  # type: ignore
 
 def test_users_page_by_cursor_and_filter(world) -> None:  # type: ignore[no-untyped-def]
     for n in range(5):
-        _user(world, f"u{n}")
+        register(world, f"u{n}")
     root = world["root"]
     first = world["staff"].list_users(principal=root, page=PageRequest(4))
     rest = world["staff"].list_users(principal=root, page=PageRequest(4, first.next_cursor))
@@ -132,7 +80,7 @@ def test_users_page_by_cursor_and_filter(world) -> None:  # type: ignore[no-unty
 
 
 def test_update_user_is_versioned_audited_and_never_locks_oneself_out(world) -> None:  # type: ignore[no-untyped-def]
-    target, root = _user(world, "target"), world["root"]
+    target, root = register(world, "target"), world["root"]
     changed = world["staff"].update_user(
         principal=root,
         user_id=target,
@@ -157,7 +105,7 @@ def test_update_user_is_versioned_audited_and_never_locks_oneself_out(world) -> 
 
 
 def test_flags_change_only_what_differs(world) -> None:  # type: ignore[no-untyped-def]
-    a, b = _user(world, "a"), _user(world, "b")
+    a, b = register(world, "a"), register(world, "b")
     staff = world["staff"]
     assert staff.set_flags(principal=world["root"], user_ids=[a, b], is_active=False) == 2
     assert staff.set_flags(principal=world["root"], user_ids=[a, b], is_active=False) == 0
@@ -169,7 +117,7 @@ def test_flags_change_only_what_differs(world) -> None:  # type: ignore[no-untyp
 
 
 def test_reset_sessions_revokes_every_usable_session(world) -> None:  # type: ignore[no-untyped-def]
-    user = _user(world, "busy")
+    user = register(world, "busy")
     for _ in range(3):
         world["auth"].login(email="busy@example.com", password=PASSWORD, client=CLIENT)
     staff = world["staff"]
@@ -184,7 +132,7 @@ def test_reset_sessions_revokes_every_usable_session(world) -> None:  # type: ig
 
 
 def test_organisations_members_and_keys(world) -> None:  # type: ignore[no-untyped-def]
-    owner = _user(world, "owner")
+    owner = register(world, "owner")
     org = world["orgs"].create(principal=Principal(owner), name="Acme")
     tenants, root = world["tenants"], world["root"]
     renamed = tenants.update_organization(
@@ -216,7 +164,7 @@ def test_organisations_members_and_keys(world) -> None:  # type: ignore[no-untyp
 
 
 def test_staff_create_organisations_and_add_members(world) -> None:  # type: ignore[no-untyped-def]
-    owner, joiner = _user(world, "owner"), _user(world, "joiner")
+    owner, joiner = register(world, "owner"), register(world, "joiner")
     tenants, root = world["tenants"], world["root"]
     with pytest.raises(ValidationFailed) as missing:
         tenants.create_organization(principal=root, owner_id="01J9Z8Q4ZK5V6R2Y3T7W8X9A0B", name="X")
