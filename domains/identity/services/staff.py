@@ -24,8 +24,6 @@ from domains.shared.ids import is_valid_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.tenancy import Principal
 
-__all__ = ["StaffBrowser", "StaffService", "require_staff"]
-
 EMAIL_TAKEN = "an account with this e-mail exists"
 NOT_YOURSELF = "you cannot deactivate yourself or drop your own staff flag"
 

@@ -1,5 +1,5 @@
-"""What every staff use case shares: the staff check, whole-table browsing, and the
-platform-level audit entry of a staff change."""
+"""What the identity context's staff use cases share: the staff check (the kernel's), whole-table
+browsing, and the platform-level audit entry of a staff change."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Protocol
 
 from domains.identity.model import ApiKey, Content, Membership, Organization, Session, User
 from domains.shared.audit import AuditEntry, audit
-from domains.shared.errors import Forbidden
 from domains.shared.pagination import Page, PageRequest
+from domains.shared.staff import require_staff
 from domains.shared.tenancy import Principal
+
+__all__ = ["StaffBrowser", "require_staff", "staff_entry"]
 
 
 class StaffBrowser(Protocol):
@@ -30,11 +32,6 @@ class StaffBrowser(Protocol):
     def api_keys(self, page: PageRequest) -> Page[ApiKey]: ...
 
     def content(self, page: PageRequest) -> Page[Content]: ...
-
-
-def require_staff(principal: Principal) -> None:
-    if not principal.is_staff or principal.api_key_id is not None:
-        raise Forbidden("staff only")
 
 
 def staff_entry(
