@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from domains.identity.model import ApiKey, Invitation, Membership, Organization, Session, User
 from domains.identity.ports import AccessClaims
@@ -15,20 +12,18 @@ from domains.shared.audit import AuditEntry
 from domains.shared.clock import Clock
 from domains.shared.errors import (
     Conflict,
-    DomainError,
     Throttled,
     TransactionCancelled,
     Unauthenticated,
 )
 from domains.shared.pagination import Page, PageRequest
-from domains.shared.uow import MAX_WRITES
 from tests.fakes.api_keys import InMemoryApiKeys
 from tests.fakes.content import InMemoryContent
 from tests.fakes.invitations import InMemoryInvitations
 from tests.fakes.paging import page_of
 from tests.fakes.sessions import InMemorySessions
 from tests.fakes.settings import InMemorySettings
-from tests.fakes.staged import FakeRepository, bumped
+from tests.fakes.staged import FakeRepository, FakeUnitOfWork, bumped
 
 
 @dataclass
@@ -175,13 +170,13 @@ class InMemoryMemberships(FakeRepository):
         self._stage(("organization", org_id), apply)
 
 
-class InMemoryIdentityUnitOfWork:
+class InMemoryIdentityUnitOfWork(FakeUnitOfWork):
     """All staged writes apply on commit, to a copy first: all or nothing, like a transaction."""
 
+    store: Store
+
     def __init__(self, store: Store) -> None:
-        self.store = store
-        self.staged: list[Any] = []
-        self.items: list[Hashable] = []  # the item each staged write is to
+        super().__init__(store)
         self.users = InMemoryUsers(self)
         self.organizations = InMemoryOrganizations(self)
         self.memberships = InMemoryMemberships(self)
@@ -190,33 +185,6 @@ class InMemoryIdentityUnitOfWork:
         self.content = InMemoryContent(self)
         self.api_keys = InMemoryApiKeys(self)
         self.invitations = InMemoryInvitations(self)
-
-    def __enter__(self) -> Self:
-        self.staged, self.items = [], []
-        return self
-
-    def __exit__(
-        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.staged, self.items = [], []
-
-    def audit(self, entry: AuditEntry) -> None:
-        self.staged.append(lambda s: s.audit.append(entry))
-
-    def commit(self) -> None:
-        """Refuses, like TransactWriteItems, a transaction writing one item twice or making
-        more than MAX_WRITES writes (audit entries included)."""
-        try:
-            if len(set(self.items)) < len(self.items):
-                raise DomainError("a transaction cannot include two operations on one item")
-            if len(self.staged) > MAX_WRITES:
-                raise ValueError(f"a transaction holds at most {MAX_WRITES} actions")
-            draft = copy.deepcopy(self.store, {id(self.store.clock): self.store.clock})
-            for apply in self.staged:
-                apply(draft)
-            self.store.__dict__.update(draft.__dict__)
-        finally:
-            self.staged, self.items = [], []
 
 
 class PlainHasher:

@@ -65,3 +65,11 @@ def page_of(
     found = remaining[: page.limit]
     more = len(remaining) > page.limit
     return Page(found, _encode(scope, key(found[-1])) if more else None)
+
+
+def newest_first(
+    items: Sequence[T], page: PageRequest, *, scope: Hashable, key: Callable[[T], SortKey]
+) -> Page[T]:
+    """One page of a reverse query (ScanIndexForward=false): `items` newest first by `key`."""
+    ordered = sorted(items, key=key, reverse=True)
+    return page_of(ordered, page, scope=scope, key=key, descending=True)

@@ -4,7 +4,8 @@
      (gsi1 of each membership table) and my pinned ones (their sparse gsi2).
 5.   One BatchGetItem across four tables for everything those name: the workspaces and
      projects (at most 4 x limit keys), the organisation's counts item and my two count
-     items. With the default limit of 10 that is at most 43 of its 100 keys.
+     items. With the default limit of 10 that is at most 43 of its 100 keys; a limit past
+     24 may name more than 100 keys, which take one BatchGetItem more per 100.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.codec import decode_item, encode_item
 from adapters.dynamodb.projects.keys import (
     org_stats_key,
@@ -20,7 +22,7 @@ from adapters.dynamodb.projects.keys import (
     workspace_key,
 )
 from adapters.dynamodb.projects.uow import DynamoProjectsUnitOfWork
-from adapters.dynamodb.reading import batch_get_tables
+from adapters.dynamodb.reading import BATCH_GET_LIMIT, batch_get_tables
 from domains.projects.model import Counts, Dashboard, Member
 from domains.shared.pagination import PageRequest
 
@@ -45,7 +47,7 @@ class DynamoDashboardReader:
             pr_ids = list(dict.fromkeys(m.resource_id for m in [*pr_recent, *pr_pinned]))
             org_stats = encode_item(org_stats_key(org_id))
             my_stats = encode_item(user_stats_key(org_id, user_id))
-            found = batch_get_tables(
+            found = _batch_get(
                 uow.client,
                 {
                     "workspaces": [
@@ -72,6 +74,21 @@ class DynamoDashboardReader:
             pinned_projects=pair(pr_pinned, projects),
             counts=counts,
         )
+
+
+def _batch_get(
+    client: DynamoClient, keys: dict[str, list[Wire]], *, sleep: Callable[[float], None]
+) -> dict[str, list[Wire]]:
+    """BatchGetItem over several tables, in calls of at most 100 keys (its limit)."""
+    pairs = [(table, key) for table, wanted in keys.items() for key in wanted]
+    found: dict[str, list[Wire]] = {table: [] for table in keys}
+    for start in range(0, len(pairs), BATCH_GET_LIMIT):
+        chunk: dict[str, list[Wire]] = {}
+        for table, key in pairs[start : start + BATCH_GET_LIMIT]:
+            chunk.setdefault(table, []).append(key)
+        for table, items in batch_get_tables(client, chunk, sleep=sleep).items():
+            found[table] += items
+    return found
 
 
 def _entities(decode: Callable[[Wire], Any], items: list[Wire]) -> dict[str, Any]:

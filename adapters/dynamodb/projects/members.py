@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from adapters.dynamodb.projects.keys import (
     member_activity_keys,
@@ -73,9 +73,11 @@ class DynamoMemberRepository(StagedRepository[Member]):
         return self._get(member_key(org_id, self.scope, resource_id, user_id))
 
     def list_members(self, org_id: str, resource_id: str, page: PageRequest) -> Page[Member]:
+        return self._query_page(self._members_of(org_id, resource_id), page=page)
+
+    def _members_of(self, org_id: str, resource_id: str) -> ConditionBase:
         partition = member_partition(org_id, self.scope, resource_id)
-        condition = Key("pk").eq(partition) & Key("sk").begins_with("MEMBER#")
-        return self._query_page(condition, page=page)
+        return Key("pk").eq(partition) & Key("sk").begins_with("MEMBER#")
 
     def list_for_user(self, org_id: str, user_id: str, page: PageRequest) -> Page[Member]:
         partition = Key("gsi1pk").eq(user_partition(org_id, user_id))
@@ -115,8 +117,11 @@ class DynamoMemberRepository(StagedRepository[Member]):
         self._set_if_present(key, stamp)
 
     def purge(self, org_id: str, resource_id: str) -> None:
+        # Consistent reads: an eventually consistent Query may list again a member the last
+        # chunk deleted, and ADD -1 to their count a second time.
+        where, chunk = self._members_of(org_id, resource_id), PageRequest(PURGE_CHUNK)
         while True:
-            members = self.list_members(org_id, resource_id, PageRequest(PURGE_CHUNK)).items
+            members = self._query_page(where, page=chunk, consistent=True).items
             if not members:
                 return
             tx = self._transaction()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
@@ -17,6 +18,15 @@ from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import Page, PageRequest
 
 STALE = PreconditionFailed("the project changed since it was read")
+
+
+def _settings(stored: Any) -> dict[str, Any]:
+    """Settings are the client's JSON document, kept as JSON text: as a map the codec would
+    give 0.1 back as Decimal and an ISO string under a key ending in `_at` as a datetime.
+    (A map is still read, as items written before were.)"""
+    if isinstance(stored, str):
+        return dict(json.loads(stored))
+    return dict(stored or {})
 
 
 class DynamoProjectRepository(StagedRepository[Project]):
@@ -36,7 +46,7 @@ class DynamoProjectRepository(StagedRepository[Project]):
             "tags": set(entity.tags),
             "status": entity.status,
             "status_before_archive": entity.status_before_archive,
-            "settings": entity.settings,
+            "settings": json.dumps(entity.settings, separators=(",", ":")),
             "created_by": entity.created_by,
             "created_at": entity.created_at,
             "updated_at": entity.updated_at,
@@ -54,7 +64,7 @@ class DynamoProjectRepository(StagedRepository[Project]):
             description=item.get("description", ""),
             tags=frozenset(item.get("tags", ())),
             status=item["status"],
-            settings=dict(item.get("settings") or {}),
+            settings=_settings(item.get("settings")),
             status_before_archive=item.get("status_before_archive"),
             member_count=item.get("member_count", 0),
             version=item.get("version", 0),
