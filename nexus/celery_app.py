@@ -12,7 +12,7 @@ from nexus.config import config
 
 _cfg = config()
 
-app = Celery("nexus")
+app = Celery("nexus", include=["nexus.tasks"])
 app.conf.update(
     broker_url=_cfg.redis_url,
     result_backend=_cfg.redis_url,
@@ -26,6 +26,12 @@ app.conf.update(
     beat_scheduler="redbeat.RedBeatScheduler",
     redbeat_redis_url=_cfg.redis_url,
     broker_connection_retry_on_startup=True,
+    # one queue name for the workers and the tasks they send (tests give each run its own)
+    task_default_queue=os.environ.get("NEXUS_CELERY_QUEUE", "celery"),
+    beat_schedule={
+        # the outbox is the events' durable queue: the relay empties it every few seconds
+        "relay-outbox": {"task": "nexus.relay_outbox", "schedule": 2.0},
+    },
 )
 
 

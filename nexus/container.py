@@ -9,6 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.dead_letters import DynamoDeadLetters
 from adapters.dynamodb.idempotency import DynamoIdempotencyStore
 from adapters.dynamodb.identity.admin import DynamoStaffBrowser
 from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
@@ -16,6 +17,7 @@ from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.outbox import DynamoOutbox
 from adapters.dynamodb.projects.admin import DynamoProjectsStaffBrowser
 from adapters.dynamodb.projects.dashboard import DynamoDashboardReader
 from adapters.dynamodb.projects.directory import DynamoOrgDirectory
@@ -236,6 +238,14 @@ class Container(containers.DeclarativeContainer):
     projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
     tenancy = identity.tenancy
     idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)
+    # The background side: the outbox the relay empties, and tasks that failed for good.
+    outbox = providers.Singleton(DynamoOutbox, gateways.dynamo)
+    dead_letters = providers.Singleton(
+        DynamoDeadLetters,
+        gateways.dynamo,
+        clock=identity.clock,
+        retention_days=config.provided.audit_retention_days,
+    )
     store_status = providers.Factory(
         StoreStatus, dynamo=gateways.dynamo, features=config.provided.features
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from adapters.dynamodb.client import DynamoClient
+from adapters.dynamodb.codec import decode_item, encode_item
 from domains.shared.clock import isoformat
 from domains.shared.events import DomainEvent
 
@@ -54,3 +56,25 @@ def event_from(item: dict[str, Any]) -> DomainEvent:
         data=dict(item.get("data") or {}),
         id=item["id"],
     )
+
+
+class DynamoOutbox:
+    """The relay's side of the outbox: the oldest pending events of a shard (consistent
+    reads, so an event just committed is seen) and their removal once handed on."""
+
+    def __init__(self, client: DynamoClient) -> None:
+        self._client = client
+
+    def pending(self, shard: int, *, limit: int) -> list[DomainEvent]:
+        response = self._client.query(
+            OUTBOX_TABLE,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": outbox_partition(shard)}},
+            ConsistentRead=True,
+            Limit=limit,
+        )
+        return [event_from(decode_item(item)) for item in response.get("Items", [])]
+
+    def remove(self, event: DomainEvent) -> None:
+        """Idempotent: removing an event another relay removed already is fine."""
+        self._client.delete_item(OUTBOX_TABLE, Key=encode_item(outbox_key(event)))

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from domains.shared.audit import AuditEntry, actor_of, tenant_audit
+from domains.shared.clock import isoformat, parse_iso
 from domains.shared.ids import new_id
 from domains.shared.tenancy import TenantContext
 
@@ -59,3 +60,30 @@ def record_change(
     """The audit entry and the domain event of one change, staged in its transaction."""
     uow.audit(tenant_audit(ctx, action=action, resource=resource, at=at, **details))
     uow.publish(tenant_event(ctx, event, resource=resource, at=at, **details))
+
+
+def event_payload(event: DomainEvent) -> dict[str, Any]:
+    """The event as JSON (for a task's arguments): times as ISO 8601 UTC."""
+    return {
+        "id": event.id,
+        "name": event.name,
+        "org_id": event.org_id,
+        "actor_id": event.actor_id,
+        "resource_type": event.resource_type,
+        "resource_id": event.resource_id,
+        "at": isoformat(event.at),
+        "data": event.data,
+    }
+
+
+def event_from_payload(payload: dict[str, Any]) -> DomainEvent:
+    return DomainEvent(
+        name=payload["name"],
+        org_id=payload.get("org_id"),
+        actor_id=payload["actor_id"],
+        resource_type=payload["resource_type"],
+        resource_id=payload["resource_id"],
+        at=parse_iso(payload["at"]),
+        data=dict(payload.get("data") or {}),
+        id=payload["id"],
+    )

@@ -1,0 +1,1 @@
+"""Event and usage pipelines: the outbox relay, the usage buffer (Redis, Celery)."""

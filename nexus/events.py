@@ -1,0 +1,30 @@
+"""Who consumes domain events: the one place that lists them (the composition root's choice,
+like the container's). Each consumer is idempotent by event id: the relay may hand an event
+on twice, and a re-queued dead letter runs again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domains.shared.events import DomainEvent
+from nexus.container import container
+
+Consumer = Callable[[DomainEvent], None]
+
+
+def consumers() -> list[Consumer]:
+    """The consumers of the enabled features."""
+    root = container()
+    features = root.config().features
+    found: list[Consumer] = []
+    if "analytics" in features and hasattr(root, "analytics"):
+        found.append(root.analytics.feed().record)
+    return found
+
+
+def dispatch(event: DomainEvent) -> int:
+    """Hand `event` to every consumer; the number that got it."""
+    chosen = consumers()
+    for consume in chosen:
+        consume(event)
+    return len(chosen)
