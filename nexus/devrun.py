@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
+from nexus.background import in_process_worker, redis_answers, start_celery, stop_all
 from nexus.config import load_config
 
 log = logging.getLogger("nexus.devrun")
@@ -59,6 +60,7 @@ def main() -> int:
     saver.start()
     host, port = "127.0.0.1", int(os.environ.get("NEXUS_PORT", "8000"))
     server = _serve(host, port)
+    background = _start_background(cfg.redis_url, stop)
     log.info("API on http://%s:%s/api/ (docs /api/docs); Ctrl-C stops everything", host, port)
 
     def _shutdown(signum: int, _frame: object) -> None:
@@ -69,11 +71,21 @@ def main() -> int:
     while not stop.is_set() and server.poll() is None:
         stop.wait(0.5)
     code = _stop(server)
+    stop_all(background)
     store.save()
     if embedded is not None:
         embedded.stop()
     log.info("stopped")
     return code
+
+
+def _start_background(redis_url: str, stop: threading.Event) -> list[subprocess.Popen[bytes]]:
+    if redis_answers(redis_url):
+        log.info("Celery worker and beat on %s", redis_url)
+        return start_celery()
+    log.info("no Redis at %s: an in-process worker relays events instead", redis_url)
+    in_process_worker(stop)
+    return []
 
 
 def _stop(server: subprocess.Popen[bytes]) -> int:

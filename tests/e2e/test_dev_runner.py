@@ -83,6 +83,36 @@ def _clients(store_port: int) -> tuple[object, object]:
     return boto3.client("dynamodb", **options), boto3.client("s3", **options)
 
 
+def _post(url: str, body: dict, token: str = "", **headers: str) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for name, value in headers.items():
+        request.add_header(name, value)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _outbox(dynamodb) -> list:  # type: ignore[no-untyped-def]
+    items = dynamodb.scan(TableName="ainw-local-system-logs")["Items"]
+    return [i for i in items if i["pk"]["S"].startswith("OUTBOX#")]
+
+
+def _a_change_is_relayed_by_the_background_worker(url: str, dynamodb) -> None:  # type: ignore[no-untyped-def]
+    """`make dev` runs a worker and beat (Redis answers here): a change's event leaves the
+    outbox within seconds, without anyone calling the relay."""
+    account = {"email": "dev@example.com", "password": "correct horse battery 9"}
+    _post(f"{url}/api/auth/register", account)
+    token = _post(f"{url}/api/auth/login", account)["access_token"]
+    org = _post(f"{url}/api/organizations", {"name": "Dev"}, token)
+    _post(f"{url}/api/workspaces", {"name": "W"}, token, **{"X-Organization-Id": org["id"]})
+    deadline = time.monotonic() + 60
+    while _outbox(dynamodb) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _outbox(dynamodb) == [], "the background worker never relayed the outbox"
+
+
 def test_dev_runner_serves_health_keeps_data_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     api_port, store_port = free_port(), free_port()
     item = {"pk": {"S": "ORG#e2e"}, "sk": {"S": "PROJECT#1"}, "name": {"S": "survives"}}
@@ -96,6 +126,7 @@ def test_dev_runner_serves_health_keeps_data_and_stops_on_ctrl_c(tmp_path: Path)
             for f in features.values()
         )
         dynamodb, s3 = _clients(store_port)
+        _a_change_is_relayed_by_the_background_worker(url, dynamodb)
         dynamodb.put_item(TableName="ainw-local-projects", Item=item)
         s3.put_object(Bucket="ainw-local-content", Key="e2e/hello.txt", Body=b"hello")
     assert _port_closed(api_port) and _port_closed(store_port), "Ctrl-C left a process running"
