@@ -38,7 +38,8 @@ class WorkspaceRepository(Protocol):
     ) -> None:
         """Stage ADD `delta` to the workspace's project count (and the organisation's, unless
         a move keeps the total), touching the workspace's last activity in the same update:
-        a transaction writes each item once."""
+        a transaction writes each item once. A project arriving (`delta` > 0) needs the
+        workspace still active at commit (Conflict otherwise)."""
 
 
 class ProjectRepository(Protocol):

@@ -110,8 +110,8 @@ class InMemoryWorkspaces(FakeRepository):
 
         def apply(s: ProjectsStore) -> None:
             stored = s.workspaces.get(key)
-            if stored is None:
-                raise Conflict("the workspace is gone")
+            if stored is None or (delta > 0 and stored.status != "active"):
+                raise Conflict("the workspace is gone or archived")
             moved = stored.project_count + delta
             s.workspaces[key] = replace(stored, project_count=moved, last_activity_at=at)
 

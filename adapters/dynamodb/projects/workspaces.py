@@ -104,22 +104,32 @@ class DynamoWorkspaceRepository(StagedRepository[Workspace]):
     def count_projects(
         self, org_id: str, workspace_id: str, delta: int, *, at: datetime, org_total: bool = True
     ) -> None:
-        self._stage_counts(org_id, workspace_id, at=at, add={"project_count": delta})
+        self._stage_counts(
+            org_id, workspace_id, at=at, add={"project_count": delta}, arriving=delta > 0
+        )
         if org_total:
             self._count_org(org_id, projects=delta)
 
     def _stage_counts(
-        self, org_id: str, workspace_id: str, *, at: datetime, add: dict[str, int]
+        self,
+        org_id: str,
+        workspace_id: str,
+        *,
+        at: datetime,
+        add: dict[str, int],
+        arriving: bool = False,
     ) -> None:
         """ADD to the workspace's counters and move its last activity (its gsi1 sort key);
-        the version stays: neither is an edit of the workspace."""
+        the version stays: neither is an edit of the workspace. A project `arriving` needs
+        the workspace active at commit, so an archive racing it cannot be slipped past."""
         key = workspace_key(org_id, workspace_id)
         changes = {"last_activity_at": at, "gsi1sk": f"{isoformat(at)}#{workspace_id}"}
+        condition = Attr("pk").exists()
+        if arriving:
+            condition = condition & Attr("status").eq("active")
         self._uow.stage(
-            lambda tx: tx.update(
-                self.table, key, set=changes, add=add, condition=Attr("pk").exists()
-            ),
-            on_condition=Conflict("the workspace is gone"),
+            lambda tx: tx.update(self.table, key, set=changes, add=add, condition=condition),
+            on_condition=Conflict("the workspace is gone or archived"),
         )
 
     def _count_org(self, org_id: str, *, workspaces: int = 0, projects: int = 0) -> None:

@@ -159,6 +159,18 @@ def test_count_projects_of_a_missing_workspace_conflicts(projects: ProjectsBacke
     assert _counts(projects, org) == (0, 0)
 
 
+def test_a_project_arrives_only_in_an_active_workspace(projects: ProjectsBackend) -> None:
+    """The write itself checks the status: an archive racing a create cannot be slipped."""
+    org = new_id()
+    archived = new_workspace(projects, org, status="archived")
+    with projects.uow() as uow:
+        uow.workspaces.count_projects(org, archived.id, +1, at=at(minutes=1))
+        with pytest.raises(Conflict):
+            uow.commit()
+    write(projects, lambda uow: uow.workspaces.count_projects(org, archived.id, -1, at=at()))
+    assert _counts(projects, org) == (1, -1)
+
+
 def test_a_transaction_writes_a_workspace_once(projects: ProjectsBackend) -> None:
     ws = new_workspace(projects, new_id())
     with projects.uow() as uow:
