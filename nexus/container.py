@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.dead_letters import DynamoDeadLetters
@@ -27,6 +28,8 @@ from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
+from domains.analytics.selectors import ActivityFeedSelector
+from domains.analytics.services.feed import ActivityFeedService
 from domains.identity.selectors import AuditLogSelector
 from domains.identity.services.api_keys import ApiKeyService
 from domains.identity.services.auth import AuthService, ProfileService
@@ -230,12 +233,28 @@ class Projects(containers.DeclarativeContainer):
     )
 
 
+class Analytics(containers.DeclarativeContainer):
+    """The analytics context (feature `analytics`): the activity feed, recorded from domain
+    events by `feed().record(event)` and read by `activity()`."""
+
+    gateways = providers.DependenciesContainer()
+
+    feed_repository = providers.Singleton(
+        DynamoActivityFeedRepository,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+    )
+    feed = providers.Singleton(ActivityFeedService, feed=feed_repository)
+    activity = providers.Singleton(ActivityFeedSelector, feed=feed_repository)
+
+
 class Container(containers.DeclarativeContainer):
     __self__ = providers.Self()
     config = providers.Dependency(instance_of=NexusConfig)
     gateways = providers.Container(Gateways, config=config)
     identity = providers.Container(Identity, config=config, gateways=gateways)
     projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
+    analytics = providers.Container(Analytics, gateways=gateways)
     tenancy = identity.tenancy
     idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)
     # The background side: the outbox the relay empties, and tasks that failed for good.
