@@ -39,3 +39,17 @@ app.conf.update(
 def ping() -> str:
     """A task that proves a worker consumes from the broker."""
     return "pong"
+
+
+# Usage tracking (feature `analytics`): the flush task, sent by beat every few seconds; a
+# flush that waits longer than one interval expires, as the next one does its work.
+app.conf.include = [*app.conf.include, "nexus.tasks_usage"]
+if "analytics" in _cfg.features:
+    app.conf.beat_schedule = {
+        **app.conf.beat_schedule,
+        "flush-usage": {
+            "task": "nexus.usage.flush",
+            "schedule": _cfg.usage_flush_seconds,
+            "options": {"expires": _cfg.usage_flush_seconds},
+        },
+    }

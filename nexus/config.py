@@ -27,6 +27,8 @@
 | NEXUS_OIDC_JWKS | (none) | ... verified with this JWKS (a URL or a file path) |
 | NEXUS_OIDC_AUDIENCE | (none) | ... and this audience, when set |
 | NEXUS_ALLOWED_HOSTS | 127.0.0.1,localhost,testserver | Django ALLOWED_HOSTS |
+| NEXUS_USAGE_FLUSH_SECONDS | 10 | how often beat sends the usage flush (Redis -> DynamoDB) |
+| NEXUS_USAGE_LOCK_SECONDS | 30 | the usage flush's lease, renewed while it runs |
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ class NexusConfig:
     oidc_issuer: str | None = None
     oidc_jwks: str | None = None
     oidc_audience: str | None = None
+    usage_flush_seconds: float = 10.0
+    usage_lock_seconds: float = 30.0
 
 
 def _env(name: str, default: str) -> str:
@@ -105,6 +109,13 @@ def _content_settings() -> tuple[int, int, int]:
     if not 60 <= url_ttl <= 7 * 24 * 3600:
         raise ConfigError("NEXUS_CONTENT_URL_TTL must be between 60 s and 7 days")
     return max_bytes, pending_hours, url_ttl
+
+
+def _seconds(name: str, default: str) -> float:
+    value = float(_env(name, default))
+    if not 0.1 <= value <= 3600:
+        raise ConfigError(f"{name} must be between 0.1 and 3600 seconds")
+    return value
 
 
 def load_config() -> NexusConfig:
@@ -157,6 +168,8 @@ def load_config() -> NexusConfig:
         oidc_issuer=os.environ.get("NEXUS_OIDC_ISSUER") or None,
         oidc_jwks=os.environ.get("NEXUS_OIDC_JWKS") or None,
         oidc_audience=os.environ.get("NEXUS_OIDC_AUDIENCE") or None,
+        usage_flush_seconds=_seconds("NEXUS_USAGE_FLUSH_SECONDS", "10"),
+        usage_lock_seconds=_seconds("NEXUS_USAGE_LOCK_SECONDS", "30"),
         is_aws=dynamo_endpoint is None and _env("NEXUS_EMULATED_STORE", "0") != "1",
         allowed_hosts=tuple(
             h.strip()

@@ -24,6 +24,9 @@ from adapters.dynamodb.projects.dashboard import DynamoDashboardReader
 from adapters.dynamodb.projects.directory import DynamoOrgDirectory
 from adapters.dynamodb.projects.uow import DynamoProjectsUnitOfWork
 from adapters.dynamodb.session import make_boto_client
+from adapters.dynamodb.usage import DynamoUsageCounts
+from adapters.events.usage import RedisUsageRecorder, UsageBufferKeys, make_redis
+from adapters.events.usage_flush import UsageFlusher
 from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
@@ -47,6 +50,7 @@ from domains.projects.services.staff import StaffProjectService
 from domains.projects.services.staff_members import StaffMemberService
 from domains.projects.services.workspaces import WorkspaceService
 from domains.shared.clock import SystemClock
+from domains.shared.usage import DiscardingUsageRecorder
 from nexus.config import NexusConfig, config
 from nexus.status import StoreStatus
 
@@ -248,12 +252,46 @@ class Analytics(containers.DeclarativeContainer):
     activity = providers.Singleton(ActivityFeedSelector, feed=feed_repository)
 
 
+def _usage_keys(cfg: NexusConfig) -> UsageBufferKeys:
+    return UsageBufferKeys.of(f"{cfg.table_prefix}:{cfg.environment}:usage")
+
+
+def _usage_switch(cfg: NexusConfig) -> str:
+    return "on" if "analytics" in cfg.features else "off"
+
+
+class Usage(containers.DeclarativeContainer):
+    """Usage tracking (feature `analytics`): counted in a Redis buffer, flushed to
+    `aggregated-analytics` by the `nexus.usage.flush` task; synchronous when Redis is down."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+
+    redis = providers.Singleton(make_redis, config.provided.redis_url)
+    keys = providers.Callable(_usage_keys, config)
+    counts = providers.Singleton(DynamoUsageCounts, gateways.dynamo)
+    flusher = providers.Singleton(
+        UsageFlusher,
+        redis,
+        keys=keys,
+        counts=counts,
+        lock_seconds=config.provided.usage_lock_seconds,
+    )
+    recorder = providers.Selector(
+        providers.Callable(_usage_switch, config),
+        on=providers.Singleton(RedisUsageRecorder, redis, keys=keys, counts=counts, clock=clock),
+        off=providers.Singleton(DiscardingUsageRecorder),
+    )
+
+
 class Container(containers.DeclarativeContainer):
     __self__ = providers.Self()
     config = providers.Dependency(instance_of=NexusConfig)
     gateways = providers.Container(Gateways, config=config)
     identity = providers.Container(Identity, config=config, gateways=gateways)
     projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
+    usage = providers.Container(Usage, config=config, gateways=gateways, clock=identity.clock)
     analytics = providers.Container(Analytics, gateways=gateways)
     tenancy = identity.tenancy
     idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)

@@ -44,6 +44,8 @@ def test_s3_endpoint_follows_the_dynamodb_endpoint(monkeypatch):
         ("NEXUS_ENVIRONMENT", "moon"),
         ("NEXUS_OFFLOAD_THRESHOLD", "500000"),
         ("NEXUS_INVITATION_TTL_DAYS", "0"),
+        ("NEXUS_USAGE_FLUSH_SECONDS", "0"),
+        ("NEXUS_USAGE_LOCK_SECONDS", "7200"),
     ],
 )
 def test_impossible_settings_are_refused(monkeypatch, name, value):
