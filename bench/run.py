@@ -53,6 +53,17 @@ def _p(samples: list[float], q: float) -> float:
     return samples[min(len(samples) - 1, int(len(samples) * q))]
 
 
+def _print_usage(container: object) -> None:
+    from bench.usage import usage_lines
+
+    events = int(os.environ.get("NEXUS_BENCH_USAGE_EVENTS", "10000"))
+    print(
+        f"\n{'usage pipeline (Redis buffer -> DynamoDB)':<46}{'events/s':>10}{'writes/1k ev':>14}"
+    )
+    for line in usage_lines(container, events):  # type: ignore[arg-type]
+        print(f"{line.name:<46}{line.per_second:>10.0f}{line.writes_per_thousand:>14.1f}")
+
+
 def main() -> int:
     server = _start_endpoint()
     import django
@@ -80,6 +91,7 @@ def main() -> int:
             f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
         )
         print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+    _print_usage(bench.container)
     server.stop()  # type: ignore[attr-defined]
     return 0
 
