@@ -32,12 +32,12 @@ def _routes(scope: str, service_name: str) -> None:
 
     def out(member: Any, status: int = 200) -> HttpResponse:
         return json_response(
-            asdict(member), schema=s.MemberOut, status=status, version=member.version
+            asdict(member), schema=s.ResourceMemberOut, status=status, version=member.version
         )
 
     @router.get(
         f"{base}/members",
-        response=PageOut[s.MemberOut],
+        response=PageOut[s.ResourceMemberOut],
         openapi_extra=HEADER,
         operation_id=f"{scope}_member_list",
     )
@@ -47,12 +47,12 @@ def _routes(scope: str, service_name: str) -> None:
 
     @router.post(
         f"{base}/members",
-        response={201: s.MemberOut},
+        response={201: s.ResourceMemberOut},
         openapi_extra=CREATING,
         operation_id=f"{scope}_member_add",
     )
     @idempotent()
-    def member_add(request: HttpRequest, resource_id: str, body: s.MemberIn) -> Any:
+    def member_add(request: HttpRequest, resource_id: str, body: s.ResourceMemberIn) -> Any:
         member = members().add(
             ctx=ctx_of(request), resource_id=resource_id, user_id=body.user_id, role=body.role
         )
@@ -60,7 +60,7 @@ def _routes(scope: str, service_name: str) -> None:
 
     @router.patch(
         f"{base}/members/{{user_id}}",
-        response=s.MemberOut,
+        response=s.ResourceMemberOut,
         openapi_extra=HEADER,
         operation_id=f"{scope}_member_change_role",
     )
@@ -87,13 +87,19 @@ def _routes(scope: str, service_name: str) -> None:
         return HttpResponse(status=204)
 
     @router.put(
-        f"{base}/pin", response=s.MemberOut, openapi_extra=HEADER, operation_id=f"{scope}_pin"
+        f"{base}/pin",
+        response=s.ResourceMemberOut,
+        openapi_extra=HEADER,
+        operation_id=f"{scope}_pin",
     )
     def pin(request: HttpRequest, resource_id: str) -> Any:
         return out(members().pin(ctx=ctx_of(request), resource_id=resource_id, pinned=True))
 
     @router.delete(
-        f"{base}/pin", response=s.MemberOut, openapi_extra=HEADER, operation_id=f"{scope}_unpin"
+        f"{base}/pin",
+        response=s.ResourceMemberOut,
+        openapi_extra=HEADER,
+        operation_id=f"{scope}_unpin",
     )
     def unpin(request: HttpRequest, resource_id: str) -> Any:
         return out(members().pin(ctx=ctx_of(request), resource_id=resource_id, pinned=False))

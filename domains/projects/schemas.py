@@ -80,7 +80,7 @@ class ProjectListParams(Schema):
     tag: str | None = Field(None, min_length=1, max_length=40)
 
 
-class MemberIn(Schema):
+class ResourceMemberIn(Schema):
     user_id: str = Field(..., min_length=1, max_length=26)
     role: Role
 
@@ -89,7 +89,7 @@ class RolePatch(Schema):
     role: Role
 
 
-class MemberOut(Schema):
+class ResourceMemberOut(Schema):
     user_id: str
     role: str
     joined_at: datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from adapters.dynamodb.projects.keys import (
     org_stats_key,
@@ -124,7 +124,7 @@ class DynamoWorkspaceRepository(StagedRepository[Workspace]):
         the workspace active at commit, so an archive racing it cannot be slipped past."""
         key = workspace_key(org_id, workspace_id)
         changes = {"last_activity_at": at, "gsi1sk": f"{isoformat(at)}#{workspace_id}"}
-        condition = Attr("pk").exists()
+        condition: ConditionBase = Attr("pk").exists()
         if arriving:
             condition = condition & Attr("status").eq("active")
         self._uow.stage(
