@@ -53,3 +53,16 @@ if "analytics" in _cfg.features:
             "options": {"expires": _cfg.usage_flush_seconds},
         },
     }
+
+# TTL-adjacent jobs (nexus.tasks_ttl): archive rows to S3 before TTL removes them, hourly;
+# purge expired items where the store does not expire them (local endpoints), every 10 min.
+app.conf.include = [*app.conf.include, "nexus.tasks_ttl"]
+app.conf.beat_schedule = {
+    **app.conf.beat_schedule,
+    "archive-expiring": {
+        "task": "nexus.ttl.archive",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
+    "purge-expired": {"task": "nexus.ttl.purge", "schedule": 600.0, "options": {"expires": 600}},
+}

@@ -8,6 +8,7 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
+from adapters.dynamodb.archive import Archiver
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.dead_letters import DynamoDeadLetters
@@ -23,6 +24,7 @@ from adapters.dynamodb.projects.admin import DynamoProjectsStaffBrowser
 from adapters.dynamodb.projects.dashboard import DynamoDashboardReader
 from adapters.dynamodb.projects.directory import DynamoOrgDirectory
 from adapters.dynamodb.projects.uow import DynamoProjectsUnitOfWork
+from adapters.dynamodb.purge import Purger
 from adapters.dynamodb.session import make_boto_client
 from adapters.dynamodb.usage import DynamoUsageCounts
 from adapters.events.usage import RedisUsageRecorder, UsageBufferKeys, make_redis
@@ -302,6 +304,22 @@ class Container(containers.DeclarativeContainer):
         gateways.dynamo,
         clock=identity.clock,
         retention_days=config.provided.audit_retention_days,
+    )
+    # TTL-adjacent jobs: archive rows to S3 before TTL removes them; purge where no TTL runs.
+    archiver = providers.Singleton(
+        Archiver,
+        gateways.dynamo,
+        gateways.object_store,
+        clock=identity.clock,
+        features=config.provided.features,
+    )
+    purger = providers.Singleton(
+        Purger,
+        gateways.dynamo,
+        clock=identity.clock,
+        features=config.provided.features,
+        is_aws=config.provided.is_aws,
+        archiver=archiver,
     )
     store_status = providers.Factory(
         StoreStatus, dynamo=gateways.dynamo, features=config.provided.features
