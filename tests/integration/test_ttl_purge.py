@@ -171,3 +171,14 @@ def test_reads_leave_out_expired_refresh_sessions_and_throttle_windows(stack) ->
         throttle.check(["scope"])
     clock.advance(seconds=900)  # the window has expired: it no longer counts
     throttle.check(["scope"])
+
+
+def test_purge_expired_command(stack, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    old, live = _session(PAST), _session(FUTURE)
+    _write(stack, lambda uow: uow.sessions.add(old), lambda uow: uow.sessions.add(live))
+    call_command("purge_expired")
+    out = capsys.readouterr().out
+    assert "user-sessions: 1 deleted, 0 kept" in out and "purged 1 items" in out
+    assert _raw(stack, "user-sessions", {"pk": f"SESSION#{live.id}", "sk": "SESSION"})
