@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from domains.analytics import api as analytics_api
+from domains.analytics import api_costs
 from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
@@ -42,3 +43,4 @@ if "project_management" in config().features:
     api.add_router("/", project_members_api.router)
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)
+    api.add_router("/", api_costs.router)

@@ -66,3 +66,16 @@ app.conf.beat_schedule = {
     },
     "purge-expired": {"task": "nexus.ttl.purge", "schedule": 600.0, "options": {"expires": 600}},
 }
+
+# The cost report (feature `analytics`): each worker process flushes its DynamoDB capacity
+# units (nexus.tasks_cost); beat's tick makes an idle worker flush too.
+app.conf.include = [*app.conf.include, "nexus.tasks_cost"]
+if "analytics" in _cfg.features:
+    app.conf.beat_schedule = {
+        **app.conf.beat_schedule,
+        "flush-costs": {
+            "task": "nexus.cost.flush",
+            "schedule": _cfg.cost_flush_seconds,
+            "options": {"expires": _cfg.cost_flush_seconds},
+        },
+    }

@@ -29,6 +29,10 @@
 | NEXUS_ALLOWED_HOSTS | 127.0.0.1,localhost,testserver | Django ALLOWED_HOSTS |
 | NEXUS_USAGE_FLUSH_SECONDS | 10 | how often beat sends the usage flush (Redis -> DynamoDB) |
 | NEXUS_USAGE_LOCK_SECONDS | 30 | the usage flush's lease, renewed while it runs |
+| NEXUS_COST_FLUSH_SECONDS | 60 | how often each process flushes its DynamoDB capacity units |
+| NEXUS_COST_READ_PRICE | 0.125 | USD per million read request units (on-demand, us-east) |
+| NEXUS_COST_WRITE_PRICE | 0.625 | USD per million write request units (on-demand, us-east) |
+| NEXUS_COST_STORAGE_PRICE | 0.25 | USD per GB-month of table storage (us-east) |
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from adapters.dynamodb.catalog import FEATURES
+from adapters.dynamodb.cost import DEFAULT_PRICES, Prices
 
 DEV_SECRET = "nexus-dev-only-secret-do-not-use-in-production"
 ENVIRONMENTS = ("local", "dev", "staging", "prod")
@@ -91,6 +96,8 @@ class NexusConfig:
     oidc_audience: str | None = None
     usage_flush_seconds: float = 10.0
     usage_lock_seconds: float = 30.0
+    cost_flush_seconds: float = 60.0
+    cost_prices: Prices = DEFAULT_PRICES
 
 
 def _env(name: str, default: str) -> str:
@@ -116,6 +123,22 @@ def _seconds(name: str, default: str) -> float:
     if not 0.1 <= value <= 3600:
         raise ConfigError(f"{name} must be between 0.1 and 3600 seconds")
     return value
+
+
+def _cost_prices() -> Prices:
+    """On-demand prices of the cost report (defaults: us-east list prices)."""
+    prices = Prices(
+        read_per_million=float(_env("NEXUS_COST_READ_PRICE", str(DEFAULT_PRICES.read_per_million))),
+        write_per_million=float(
+            _env("NEXUS_COST_WRITE_PRICE", str(DEFAULT_PRICES.write_per_million))
+        ),
+        storage_per_gb_month=float(
+            _env("NEXUS_COST_STORAGE_PRICE", str(DEFAULT_PRICES.storage_per_gb_month))
+        ),
+    )
+    if min(vars(prices).values()) < 0:
+        raise ConfigError("NEXUS_COST_*_PRICE must not be negative")
+    return prices
 
 
 def load_config() -> NexusConfig:
@@ -170,6 +193,8 @@ def load_config() -> NexusConfig:
         oidc_audience=os.environ.get("NEXUS_OIDC_AUDIENCE") or None,
         usage_flush_seconds=_seconds("NEXUS_USAGE_FLUSH_SECONDS", "10"),
         usage_lock_seconds=_seconds("NEXUS_USAGE_LOCK_SECONDS", "30"),
+        cost_flush_seconds=_seconds("NEXUS_COST_FLUSH_SECONDS", "60"),
+        cost_prices=_cost_prices(),
         is_aws=dynamo_endpoint is None and _env("NEXUS_EMULATED_STORE", "0") != "1",
         allowed_hosts=tuple(
             h.strip()

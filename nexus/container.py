@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
 from adapters.dynamodb.archive import Archiver
 from adapters.dynamodb.client import CallRecorder, DynamoClient
+from adapters.dynamodb.cost_flush import CostFlusher
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.dead_letters import DynamoDeadLetters
 from adapters.dynamodb.idempotency import DynamoIdempotencyStore
@@ -34,6 +36,7 @@ from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
 from domains.analytics.selectors import ActivityFeedSelector
+from domains.analytics.services.costs import CostReportSelector
 from domains.analytics.services.feed import ActivityFeedService
 from domains.identity.selectors import AuditLogSelector
 from domains.identity.services.api_keys import ApiKeyService
@@ -254,6 +257,23 @@ class Analytics(containers.DeclarativeContainer):
     activity = providers.Singleton(ActivityFeedSelector, feed=feed_repository)
 
 
+class Costs(containers.DeclarativeContainer):
+    """The cost report (feature `analytics`): each process's capacity units flushed to
+    `aggregated-analytics` by `flusher`, read back priced by `report`."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+
+    flusher = providers.Singleton(
+        CostFlusher, gateways.dynamo, interval=config.provided.cost_flush_seconds
+    )
+    reader = providers.Singleton(
+        DynamoCostReader, gateways.dynamo, prices=config.provided.cost_prices
+    )
+    report = providers.Singleton(CostReportSelector, reader=reader, clock=clock)
+
+
 def _usage_keys(cfg: NexusConfig) -> UsageBufferKeys:
     return UsageBufferKeys.of(f"{cfg.table_prefix}:{cfg.environment}:usage")
 
@@ -295,6 +315,7 @@ class Container(containers.DeclarativeContainer):
     projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
     usage = providers.Container(Usage, config=config, gateways=gateways, clock=identity.clock)
     analytics = providers.Container(Analytics, gateways=gateways)
+    costs = providers.Container(Costs, config=config, gateways=gateways, clock=identity.clock)
     tenancy = identity.tenancy
     idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)
     # The background side: the outbox the relay empties, and tasks that failed for good.

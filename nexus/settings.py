@@ -38,6 +38,8 @@ PASSWORD_HASHERS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: attributes DynamoDB calls to the request's organisation, flushes costs
+    "nexus.cost_middleware.CostAttributionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -15,3 +15,34 @@ def usage_partition(org_id: str, counter: str) -> str:
 
 def usage_key(key: UsageKey) -> dict[str, str]:
     return {"pk": usage_partition(key.org_id, key.counter), "sk": key.day}
+
+
+# -- the cost report: capacity units per table and day ------------------------------------------
+
+COST_MONTH_INDEX = "gsi1"
+DAY_END = "#\uffff"  # after every `<day>#<table>` of a day: the end of a day's range
+
+
+def cost_table_key(table: str, day: str) -> dict[str, str]:
+    """Every unit of one table on one day, indexed by month for the staff report."""
+    return {
+        "pk": f"COST#{table}",
+        "sk": day,
+        "gsi1pk": cost_month_partition(day[:7]),
+        "gsi1sk": f"{day}#{table}",
+    }
+
+
+def cost_month_partition(month: str) -> str:
+    """`COSTMONTH#<yyyy-mm>`: every table's cost items of a month."""
+    return f"COSTMONTH#{month}"
+
+
+def cost_org_partition(org_id: str) -> str:
+    """One partition per organisation; its items are `<day>#<table>`."""
+    return f"ORG#{org_id}#COST"
+
+
+def cost_org_key(org_id: str, table: str, day: str) -> dict[str, str]:
+    """The units one organisation's requests used of one table on one day."""
+    return {"pk": cost_org_partition(org_id), "sk": f"{day}#{table}"}

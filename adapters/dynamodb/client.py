@@ -15,10 +15,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.dynamodb import metering
+from adapters.dynamodb import metering, shares
 from adapters.dynamodb.catalog import physical_name, table_def
 from adapters.dynamodb.errors import translate
 from adapters.dynamodb.recorder import CallRecord, CallRecorder
+from domains.shared.attribution import acting_org
 from domains.shared.errors import DomainError, PreconditionFailed
 
 Request = dict[str, Any]
@@ -69,7 +70,9 @@ class DynamoClient:
         units: Callable[[Response], tuple[float, float]],
         count: Callable[[Response], int],
         on_condition: type[DomainError] = PreconditionFailed,
+        split: Callable[[Response], tuple[shares.Share, ...]] | None = None,
     ) -> Response:
+        """`split`: each table's share of a multi-table call's units (computed off AWS)."""
         if self._is_aws and operation not in _CONTROL_OPERATIONS:
             request = {**request, "ReturnConsumedCapacity": "INDEXES"}
         started = time.perf_counter()
@@ -82,7 +85,14 @@ class DynamoClient:
             self._record(operation, table, request, started, (read, write), 0, code)
             raise translate(e, on_condition=on_condition, table=table) from e
         measured = metering.aws_units(operation, response) if self._is_aws else units(response)
-        self._record(operation, table, request, started, measured, count(response), None)
+        parts: tuple[shares.Share, ...] = ()
+        if split is not None:
+            parts = (
+                shares.aws_shares(operation, response, self._unprefixed)
+                if self._is_aws
+                else split(response)
+            )
+        self._record(operation, table, request, started, measured, count(response), None, parts)
         return response
 
     def _record(
@@ -94,10 +104,19 @@ class DynamoClient:
         measured: tuple[float, float],
         items: int,
         error: str | None,
+        parts: tuple[shares.Share, ...] = (),
     ) -> None:
         latency_ms = (time.perf_counter() - started) * 1000
         record = CallRecord(
-            operation, table, request.get("IndexName"), latency_ms, *measured, items, error
+            operation,
+            table,
+            request.get("IndexName"),
+            latency_ms,
+            *measured,
+            items,
+            error,
+            org_id=acting_org(),
+            shares=parts,
         )
         self.recorder.record(record)
 
@@ -191,6 +210,7 @@ class DynamoClient:
             table=_joined(RequestItems),
             units=lambda r: (metering.batch_get_units(logical, self._logical(r)), 0.0),
             count=lambda r: sum(len(v) for v in r.get("Responses", {}).values()),
+            split=lambda r: shares.batch_get_shares(logical, self._logical(r)),
         )
         return self._logical(response)
 
@@ -208,6 +228,7 @@ class DynamoClient:
                 metering.batch_write_units(logical, self._logical(r), index_keys),
             ),
             count=lambda r: sum(len(v) for v in RequestItems.values()),
+            split=lambda r: shares.batch_write_shares(logical, self._logical(r), index_keys),
         )
         return self._logical(response)
 
@@ -222,6 +243,7 @@ class DynamoClient:
             table=_joined(_action_tables(TransactItems)),
             units=lambda r: (0.0, metering.transact_write_units(logical, index_keys)),
             count=lambda r: len(TransactItems),
+            split=lambda r: shares.transact_write_shares(logical, index_keys),
         )
 
     def transact_get_items(self, *, TransactItems: list[Any], **request: Any) -> Response:
@@ -233,6 +255,7 @@ class DynamoClient:
             table=_joined(_action_tables(TransactItems)),
             units=lambda r: (metering.transact_get_units(r), 0.0),
             count=lambda r: sum(1 for x in r.get("Responses", []) if x.get("Item")),
+            split=lambda r: shares.transact_get_shares(TransactItems, r),
         )
 
     # -- naming helpers ------------------------------------------------------------------------
@@ -247,13 +270,15 @@ class DynamoClient:
             renamed.append({kind: {**spec, "TableName": self.name(spec["TableName"])}})
         return renamed
 
+    def _unprefixed(self, physical: str) -> str:
+        return physical.removeprefix(f"{self._prefix}-{self._environment}-")
+
     def _logical(self, response: Response) -> Response:
         """Rename the physical table keys of a batch response back to logical names."""
-        start = f"{self._prefix}-{self._environment}-"
         renamed = dict(response)
         for field in ("Responses", "UnprocessedKeys", "UnprocessedItems"):
             if isinstance(response.get(field), Mapping):
-                renamed[field] = {k.removeprefix(start): v for k, v in response[field].items()}
+                renamed[field] = {self._unprefixed(k): v for k, v in response[field].items()}
         return renamed
 
 

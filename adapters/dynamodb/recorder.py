@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from adapters.dynamodb.ledger import UnitLedger
+
 
 @dataclass(frozen=True)
 class CallRecord:
@@ -22,6 +24,9 @@ class CallRecord:
     write_units: float
     items: int
     error: str | None = None
+    org_id: str | None = None  # the organisation the call was made for (None: the platform)
+    # each table's (table, read, write) part of a multi-table call; empty: all `table`'s
+    shares: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass
@@ -47,9 +52,12 @@ class CallRecorder:
 
     It keeps the latest `max_records` records (a long-running process must not grow without
     bound) and running totals per (operation, table) over every call since the last clear.
+    Its `ledger` keeps the units per (table, day, organisation) until the cost flush takes
+    them (`clear()` leaves it alone: it is the report's, not the benchmark's).
     """
 
-    def __init__(self, *, max_records: int = 10_000) -> None:
+    def __init__(self, *, max_records: int = 10_000, ledger: UnitLedger | None = None) -> None:
+        self.ledger = ledger or UnitLedger()
         self._lock = threading.Lock()
         self._records: deque[CallRecord] = deque(maxlen=max_records)
         self._totals: dict[tuple[str, str], CallSummary] = {}
@@ -57,6 +65,10 @@ class CallRecorder:
         self.since = time.time()  # when the running totals started (a rate needs a span)
 
     def record(self, record: CallRecord) -> None:
+        for table, read, write in record.shares or [
+            (record.table, record.read_units, record.write_units)
+        ]:
+            self.ledger.add(table, record.org_id, read, write)
         with self._lock:
             self._records.append(record)
             _add(self._totals, record)

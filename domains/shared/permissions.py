@@ -40,6 +40,7 @@ class Permission(StrEnum):
     COURSE_READ = "course:read"
     COURSE_WRITE = "course:write"
     ANALYTICS_READ = "analytics:read"
+    ANALYTICS_COSTS = "analytics:costs"  # the organisation's share of the tables' cost
     ROLE_MANAGE = "role:manage"
     NOTIFICATION_READ = "notification:read"
 

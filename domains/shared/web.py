@@ -11,6 +11,7 @@ from typing import Any
 
 from dependency_injector.wiring import Provide, inject
 
+from domains.shared.attribution import act_for
 from domains.shared.errors import NotFound, Unauthenticated, ValidationFailed
 from domains.shared.ids import is_valid_id
 from domains.shared.tenancy import Principal, TenantContext, TenantResolver
@@ -52,6 +53,7 @@ def tenant_of(
         if not is_valid_id(wanted):
             raise NotFound("organisation not found")
         cache[wanted] = resolver.resolve(principal_of(request), wanted, request_id_of(request))
+    act_for(wanted)  # the calls from here on are this organisation's (cost attribution)
     return cache[wanted]
 
 
