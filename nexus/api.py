@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
+from domains.analytics import api_dashboard as analytics_dashboard_api
 from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
@@ -43,4 +44,5 @@ if "project_management" in config().features:
     api.add_router("/", project_members_api.router)
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)
+    api.add_router("/", analytics_dashboard_api.router)
     api.add_router("/", api_costs.router)

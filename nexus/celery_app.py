@@ -79,3 +79,16 @@ if "analytics" in _cfg.features:
             "options": {"expires": _cfg.cost_flush_seconds},
         },
     }
+
+# Roll-ups (feature `analytics`, nexus.tasks_analytics): every minute, the hours the feed's
+# consumer marked due are recomputed from the feed, with their days.
+app.conf.include = [*app.conf.include, "nexus.tasks_analytics"]
+if "analytics" in _cfg.features:
+    app.conf.beat_schedule = {
+        **app.conf.beat_schedule,
+        "roll-up-analytics": {
+            "task": "nexus.analytics.rollup",
+            "schedule": 60.0,
+            "options": {"expires": 60},
+        },
+    }

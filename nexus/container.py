@@ -9,6 +9,8 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
+from adapters.dynamodb.analytics.jobs import DynamoActiveOrganisations
+from adapters.dynamodb.analytics.rollups import DynamoDirtyPeriods, DynamoRollupStore
 from adapters.dynamodb.archive import Archiver
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cost_flush import CostFlusher
@@ -35,9 +37,12 @@ from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
+from domains.analytics.dashboard import AnalyticsDashboardSelector
+from domains.analytics.metrics import MetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
 from domains.analytics.services.costs import CostReportSelector
 from domains.analytics.services.feed import ActivityFeedService
+from domains.analytics.services.rollups import RollupService
 from domains.identity.selectors import AuditLogSelector
 from domains.identity.services.api_keys import ApiKeyService
 from domains.identity.services.auth import AuthService, ProfileService
@@ -244,7 +249,8 @@ class Projects(containers.DeclarativeContainer):
 
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
-    events by `feed().record(event)` and read by `activity()`."""
+    events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
+    `rollups().mark(event)`, computed by the beat task and read by `dashboard()`."""
 
     gateways = providers.DependenciesContainer()
 
@@ -255,6 +261,17 @@ class Analytics(containers.DeclarativeContainer):
     )
     feed = providers.Singleton(ActivityFeedService, feed=feed_repository)
     activity = providers.Singleton(ActivityFeedSelector, feed=feed_repository)
+    metrics = providers.Singleton(MetricRegistry)
+    rollup_store = providers.Singleton(DynamoRollupStore, gateways.dynamo)
+    rollups = providers.Singleton(
+        RollupService,
+        feed=feed_repository,
+        store=rollup_store,
+        dirty=providers.Singleton(DynamoDirtyPeriods, gateways.dynamo),
+        metrics=metrics,
+        organisations=providers.Singleton(DynamoActiveOrganisations, gateways.dynamo),
+    )
+    dashboard = providers.Singleton(AnalyticsDashboardSelector, store=rollup_store, metrics=metrics)
 
 
 class Costs(containers.DeclarativeContainer):

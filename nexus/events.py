@@ -19,6 +19,7 @@ def consumers() -> list[Consumer]:
     found: list[Consumer] = []
     if "analytics" in features and hasattr(root, "analytics"):
         found.append(root.analytics.feed().record)
+        found.append(root.analytics.rollups().mark)  # after the entry is written
     return found
 
 

@@ -8,6 +8,24 @@ from domains.shared.usage import UsageKey
 AGGREGATES_TABLE = "aggregated-analytics"
 
 
+# -- roll-ups: one partition per organisation, metric and granularity; items are periods ----
+
+DIRTY_PARTITION = "ROLLUP#DIRTY"  # the hours due for a roll-up, oldest first
+
+
+def metric_partition(org_id: str, metric: str, granularity: str) -> str:
+    return f"ORG#{org_id}#METRIC#{metric}#{granularity}"
+
+
+def rollup_key(org_id: str, metric: str, granularity: str, period: str) -> dict[str, str]:
+    return {"pk": metric_partition(org_id, metric, granularity), "sk": period}
+
+
+def dirty_key(org_id: str, hour: str) -> dict[str, str]:
+    """A due hour: `<yyyy-mm-ddThh>#<org_id>` in one partition, so one Query finds them all."""
+    return {"pk": DIRTY_PARTITION, "sk": f"{hour}#{org_id}"}
+
+
 def usage_partition(org_id: str, counter: str) -> str:
     """One partition per organisation and counter; its items are the days."""
     return f"ORG#{org_id}#USAGE#{counter}"

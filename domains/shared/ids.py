@@ -45,3 +45,8 @@ def id_timestamp_ms(value: str) -> int:
     for ch in value[:10]:
         ms = ms * 32 + _ALPHABET.index(ch)
     return ms
+
+
+def id_range(start_ms: int, end_ms: int) -> tuple[str, str]:
+    """The lowest and highest ULIDs made in [start_ms, end_ms): bounds of a BETWEEN over ids."""
+    return _encode(start_ms, 10) + "0" * 16, _encode(end_ms - 1, 10) + "Z" * 16

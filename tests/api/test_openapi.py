@@ -22,6 +22,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/workspaces",
     "/api/projects",
     "/api/activity",
+    "/api/analytics/dashboard",
     "/api/analytics/costs",
 )
 # Under a header-scoped prefix but for no organisation (staff only).
@@ -75,7 +76,7 @@ def test_the_tenant_header_is_documented_where_the_path_names_no_organisation(sp
             with_header.append((method, path))
         else:
             assert ORG_HEADER not in {p["name"] for p in headers}, (method, path)
-    assert len(with_header) == 37, with_header
+    assert len(with_header) == 38, with_header
 
 
 def test_every_header_scoped_operation_requires_the_header(signup, spec):  # type: ignore[no-untyped-def]
@@ -91,7 +92,7 @@ def test_every_header_scoped_operation_requires_the_header(signup, spec):  # typ
         assert response.status_code == 422, (method, path, response.status_code)
         assert response.json()["errors"][0]["loc"] == ["header", ORG_HEADER]
         checked += 1
-    assert checked == 37
+    assert checked == 38
 
 
 def _key(ada) -> str:  # type: ignore[no-untyped-def]

@@ -4,11 +4,12 @@ the events every tier records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from domains.analytics.model import ActivityEntry
+from domains.analytics.rollups import entry_time
 from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
 from tests.fakes.paging import newest_first
@@ -50,6 +51,15 @@ class InMemoryActivityFeed:
             return mine and (resource is None or (e.resource_type, e.resource_id) == resource)
 
         return self._page(("subject", org_id, subject, resource), page, wanted)
+
+    def entries_between(
+        self, org_id: str, start: datetime, end: datetime
+    ) -> Iterator[ActivityEntry]:
+        found = [e for e in self.entries.values() if e.org_id == org_id]
+        yield from sorted((e for e in found if start <= entry_time(e) < end), key=lambda e: e.id)
+
+    def orgs_between(self, start: datetime, end: datetime) -> set[str]:
+        return {e.org_id for e in self.entries.values() if start <= entry_time(e) < end}
 
     def _page(
         self, scope: Hashable, page: PageRequest, wanted: Callable[[ActivityEntry], bool]

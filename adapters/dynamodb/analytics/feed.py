@@ -8,6 +8,8 @@ feed (the organisation's partition is the table itself).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
@@ -18,9 +20,11 @@ from adapters.dynamodb.analytics.keys import (
     feed_partition,
     subject_partition,
 )
+from adapters.dynamodb.analytics.rollups import query_all
 from adapters.dynamodb.repository import DynamoRepository
 from domains.analytics.model import ActivityEntry
 from domains.shared.errors import Conflict
+from domains.shared.ids import id_range
 from domains.shared.pagination import Page, PageRequest
 
 
@@ -85,6 +89,17 @@ class DynamoActivityFeedRepository(DynamoRepository[ActivityEntry]):
             only = Attr("resource_type").eq(resource[0]) & Attr("resource_id").eq(resource[1])
         return self._newest_first(key, "gsi2", page, only)
 
+    # -- windows by time, for roll-ups (ids are ULIDs: a time range is an id range) ------------
+
+    def entries_between(
+        self, org_id: str, start: datetime, end: datetime
+    ) -> Iterator[ActivityEntry]:
+        ids = Key("sk").between(*feed_ids(start, end))
+        for item in query_all(self._client, self.table, Key("pk").eq(feed_partition(org_id)) & ids):
+            entry = self._entity(item)
+            if entry is not None:
+                yield entry
+
     def _newest_first(
         self,
         key: ConditionBase,
@@ -93,3 +108,8 @@ class DynamoActivityFeedRepository(DynamoRepository[ActivityEntry]):
         only: ConditionBase | None = None,
     ) -> Page[ActivityEntry]:
         return self._query_page(key, index=index, page=page, scan_forward=False, filter=only)
+
+
+def feed_ids(start: datetime, end: datetime) -> tuple[str, str]:
+    """The BETWEEN bounds of the ids made in [start, end)."""
+    return id_range(int(start.timestamp() * 1000), int(end.timestamp() * 1000))

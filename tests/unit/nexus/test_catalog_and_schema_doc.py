@@ -34,7 +34,7 @@ def test_every_index_serves_a_named_access_pattern():
 
 def test_tenant_partitions_start_with_the_organisation():
     public_or_global = re.compile(
-        r"^(USER#|EMAIL#|SESSION#|DJSESSION#|THROTTLE#|SETTING#|ORG#|SLUG#|PLATFORM#|NODETYPES#|COST#|IDEMPOTENCY#|OUTBOX#)"
+        r"^(USER#|EMAIL#|SESSION#|DJSESSION#|THROTTLE#|SETTING#|ORG#|SLUG#|PLATFORM#|NODETYPES#|COST#|IDEMPOTENCY#|OUTBOX#|ROLLUP#)"
     )
     for table in all_tables():
         for fmt in table.pk_format.split(" | "):
