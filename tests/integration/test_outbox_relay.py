@@ -9,7 +9,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +16,12 @@ import pytest
 import redis
 from django.core.management import call_command
 
-from adapters.dynamodb.bootstrap import create_missing
-from adapters.dynamodb.catalog import tables_for
 from adapters.events.relay import relay_once
 from domains.shared.errors import Unavailable
 from domains.shared.events import DomainEvent
 from domains.shared.tenancy import Principal
-from nexus.config import load_config
-from nexus.container import Container, build_container, set_container
+from nexus.container import Container
+from tests.integration.served import served_container
 
 REPO = Path(__file__).resolve().parents[2]
 FEATURES = ("project_management",)
@@ -88,24 +85,7 @@ def redis_url() -> str:
 @pytest.fixture
 def served(tf_moto_endpoint, monkeypatch) -> Iterator[Container]:  # type: ignore[no-untyped-def]
     """The container over moto's server in its own process, so a worker sees the same store."""
-    env = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-2",
-        "NEXUS_DYNAMODB_ENDPOINT": tf_moto_endpoint,
-        "NEXUS_ENVIRONMENT": "dev",
-        "NEXUS_TABLE_PREFIX": f"relay{uuid.uuid4().hex[:6]}",
-        "NEXUS_FEATURES": ",".join(FEATURES),
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    cfg = replace(load_config(), is_aws=False)
-    root = build_container(cfg)
-    create_missing(root.gateways.dynamo(), tables_for(cfg.features))
-    root.gateways.object_store().ensure_bucket()
-    previous = set_container(root)
-    yield root
-    set_container(previous)
+    yield from served_container(monkeypatch, tf_moto_endpoint, FEATURES)
 
 
 @pytest.fixture

@@ -10,17 +10,14 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 import redis
 from django.test import Client
 
-from adapters.dynamodb.bootstrap import create_missing
-from adapters.dynamodb.catalog import tables_for
-from nexus.config import load_config
-from nexus.container import Container, build_container, set_container
+from nexus.container import Container
 from nexus.embedded import free_port
+from tests.integration.served import served_container
 
 FEATURES = ("project_management", "analytics")
 PASSWORD = "correct horse battery 9"
@@ -64,26 +61,9 @@ def own_redis() -> Iterator[OwnRedis]:
 
 @pytest.fixture
 def served(tf_moto_endpoint, own_redis, monkeypatch) -> Iterator[Container]:  # type: ignore[no-untyped-def]
-    env = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-2",
-        "NEXUS_DYNAMODB_ENDPOINT": tf_moto_endpoint,
-        "NEXUS_ENVIRONMENT": "dev",
-        "NEXUS_TABLE_PREFIX": f"outage{uuid.uuid4().hex[:6]}",
-        "NEXUS_FEATURES": ",".join(FEATURES),
-        "NEXUS_REDIS_URL": own_redis.url,
-        "NEXUS_CELERY_QUEUE": f"outage-{uuid.uuid4().hex[:6]}",
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    cfg = replace(load_config(), is_aws=False)
-    root = build_container(cfg)
-    create_missing(root.gateways.dynamo(), tables_for(cfg.features))
-    root.gateways.object_store().ensure_bucket()
-    previous = set_container(root)
-    yield root
-    set_container(previous)
+    queue = f"outage-{uuid.uuid4().hex[:6]}"
+    env = {"NEXUS_REDIS_URL": own_redis.url, "NEXUS_CELERY_QUEUE": queue}
+    yield from served_container(monkeypatch, tf_moto_endpoint, FEATURES, **env)
 
 
 @pytest.fixture
