@@ -27,6 +27,7 @@
 | NEXUS_OIDC_JWKS | (none) | ... verified with this JWKS (a URL or a file path) |
 | NEXUS_OIDC_AUDIENCE | (none) | ... and this audience, when set |
 | NEXUS_ALLOWED_HOSTS | 127.0.0.1,localhost,testserver | Django ALLOWED_HOSTS |
+| NEXUS_CELERY_QUEUE | celery | the queue workers consume and tasks go to (nexus/celery_app.py) |
 | NEXUS_USAGE_FLUSH_SECONDS | 10 | how often beat sends the usage flush (Redis -> DynamoDB) |
 | NEXUS_USAGE_LOCK_SECONDS | 30 | the usage flush's lease, renewed while it runs |
 | NEXUS_COST_FLUSH_SECONDS | 60 | how often each process flushes its DynamoDB capacity units |
