@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "nexus.apps.NexusConfig",
     "domains.identity.apps.IdentityConfig",
     "domains.projects.apps.ProjectsConfig",
+    "domains.agents.apps.AgentsConfig",
     "domains.analytics.apps.AnalyticsConfig",
 ]
 

@@ -1,0 +1,1 @@
+"""Agent builder: agents, flows, node types and configs, versions, templates, prompts, runs."""
