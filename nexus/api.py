@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from domains.agents.prompts import api as prompts_api
 from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
 from domains.analytics import api_dashboard as analytics_dashboard_api
@@ -42,6 +43,8 @@ api.add_router("/organizations", api_settings.org_settings_router)
 if "project_management" in config().features:
     api.add_router("/", projects_api.router)
     api.add_router("/", project_members_api.router)
+if "agent_builder" in config().features:
+    api.add_router("/", prompts_api.router)
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)
     api.add_router("/", analytics_dashboard_api.router)

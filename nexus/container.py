@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
 from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
 from adapters.dynamodb.analytics.jobs import DynamoActiveOrganisations
@@ -37,6 +38,8 @@ from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
+from domains.agents.prompts.selectors import PromptSelector
+from domains.agents.prompts.services import PromptService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
 from domains.analytics.metrics import MetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
@@ -247,6 +250,25 @@ class Projects(containers.DeclarativeContainer):
     )
 
 
+class Prompts(containers.DeclarativeContainer):
+    """The prompts library (feature `agent_builder`); renders are counted through `usage`."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    usage = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoPromptsUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    prompts = providers.Singleton(PromptService, uow=uow, clock=clock, usage=usage)
+    selector = providers.Singleton(PromptSelector, uow=uow)
+
+
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
     events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
@@ -331,6 +353,9 @@ class Container(containers.DeclarativeContainer):
     identity = providers.Container(Identity, config=config, gateways=gateways)
     projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
     usage = providers.Container(Usage, config=config, gateways=gateways, clock=identity.clock)
+    prompts = providers.Container(
+        Prompts, config=config, gateways=gateways, clock=identity.clock, usage=usage.recorder
+    )
     analytics = providers.Container(Analytics, gateways=gateways)
     costs = providers.Container(Costs, config=config, gateways=gateways, clock=identity.clock)
     tenancy = identity.tenancy

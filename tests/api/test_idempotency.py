@@ -137,6 +137,8 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/workspaces/{workspace_id}/projects"),
         ("POST", "/api/workspaces/{resource_id}/members"),
         ("POST", "/api/projects/{resource_id}/members"),
+        ("POST", "/api/prompts"),
+        ("POST", "/api/prompts/{prompt_id}/versions"),
     }
 
 

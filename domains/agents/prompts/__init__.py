@@ -1,0 +1,1 @@
+"""The prompts library: prompts with typed variables, versions, aliases, rendering."""
