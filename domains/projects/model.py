@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,9 +14,7 @@ WORKSPACE_STATUSES = ("active", "archived")
 PROJECT_STATUSES = ("active", "paused", "completed", "archived")
 SETTABLE_PROJECT_STATUSES = ("active", "paused", "completed")  # archived: archive/restore
 RESOURCE_ROLES = ("viewer", "editor", "admin")  # in rising order
-MAX_TAGS = 20
 MAX_SETTINGS_BYTES = 16_384
-TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,39}$")
 ACTIVITY_GRANULARITY = timedelta(minutes=5)  # last activity is written at most this often
 
 
@@ -37,16 +34,6 @@ def check_description(raw: str) -> str:
     if len(text) > 2000:
         raise _invalid("description", "at most 2000 characters")
     return text
-
-
-def check_tags(raw: Iterable[str]) -> frozenset[str]:
-    tags = frozenset(t.strip().lower() for t in raw)
-    if len(tags) > MAX_TAGS:
-        raise _invalid("tags", f"at most {MAX_TAGS} tags")
-    bad = sorted(t for t in tags if not TAG_RE.match(t))
-    if bad:
-        raise _invalid("tags", f"tags are 1-40 of a-z 0-9 _ . : - (not {bad[0]!r})")
-    return tags
 
 
 def check_settings(raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,10 +18,8 @@ from domains.shared.errors import ValidationFailed
 VARIABLE_TYPES = ("string", "number", "boolean", "json")
 VISIBILITIES = ("private", "organization", "public")
 LATEST = "latest"  # the alias kept on the newest version: not set by hand
-MAX_TAGS = 20
 MAX_VARIABLES = 50
 MAX_TEMPLATE_CHARS = 100_000
-TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,39}$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 ALIAS_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -42,16 +40,6 @@ def check_text(field_name: str, raw: str, *, low: int, high: int) -> str:
     if not low <= len(text) <= high:
         raise invalid(field_name, f"{low} to {high} characters")
     return text
-
-
-def check_tags(raw: Iterable[str]) -> frozenset[str]:
-    tags = frozenset(t.strip().lower() for t in raw)
-    if len(tags) > MAX_TAGS:
-        raise invalid("tags", f"at most {MAX_TAGS} tags")
-    bad = sorted(t for t in tags if not TAG_RE.match(t))
-    if bad:
-        raise invalid("tags", f"tags are 1-40 of a-z 0-9 _ . : - (not {bad[0]!r})")
-    return tags
 
 
 def check_visibility(raw: str) -> str:

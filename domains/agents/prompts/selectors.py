@@ -13,7 +13,6 @@ from domains.agents.prompts.model import (
     Prompt,
     PromptAlias,
     PromptVersion,
-    check_tags,
     check_visibility,
 )
 from domains.agents.prompts.ports import PromptsUnitOfWork, UnitOfWorkFactory
@@ -21,6 +20,7 @@ from domains.shared.guards import found
 from domains.shared.ids import is_valid_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
+from domains.shared.tags import check_tags
 from domains.shared.tenancy import TenantContext
 
 ADMIN_ROLES = ("owner", "admin")

@@ -14,7 +14,6 @@ from domains.agents.prompts.model import (
     PromptVersion,
     check_alias,
     check_body,
-    check_tags,
     check_text,
     check_visibility,
     invalid,
@@ -27,6 +26,7 @@ from domains.shared.events import record_change
 from domains.shared.guards import check_version, found
 from domains.shared.ids import new_id
 from domains.shared.permissions import Permission
+from domains.shared.tags import check_tags
 from domains.shared.tenancy import TenantContext
 from domains.shared.usage import UsageRecorder
 

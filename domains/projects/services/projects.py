@@ -15,7 +15,6 @@ from domains.projects.model import (
     check_name,
     check_project_status,
     check_settings,
-    check_tags,
 )
 from domains.projects.ports import ProjectsUnitOfWork, UnitOfWorkFactory
 from domains.projects.services.access import (
@@ -32,6 +31,7 @@ from domains.shared.guards import check_version, found
 from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
+from domains.shared.tags import check_tags
 from domains.shared.tenancy import TenantContext
 
 Change = Callable[[Project, datetime], Project]
