@@ -72,15 +72,32 @@ def moto_server(host: str = "127.0.0.1", port: int | None = None) -> Iterator[st
         server.stop()
 
 
+# moto's server answers each request on a thread of its own, and its conditional writes are
+# not atomic across threads (unlike DynamoDB's); serialised, one request at a time, they are.
+_SERIAL_SERVER = """
+import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication, MotoRequestHandler, create_backend_app,
+)
+run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app),
+           threaded=False, request_handler=MotoRequestHandler)
+"""
+
+
 @contextlib.contextmanager
-def moto_server_process(host: str = "127.0.0.1") -> Iterator[str]:
+def moto_server_process(host: str = "127.0.0.1", *, serialised: bool = False) -> Iterator[str]:
     """moto's server in its own process on a free port: its state is isolated from any
-    in-process `mock_aws` (which shares, and on exit resets, moto's backends)."""
+    in-process `mock_aws` (which shares, and on exit resets, moto's backends). `serialised`
+    answers one request at a time, so concurrent conditional writes race as on DynamoDB:
+    exactly one wins (the threaded server can let both through)."""
     import subprocess
     import sys
 
     port = free_port(host)
     cmd = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
+    if serialised:
+        cmd = [sys.executable, "-c", _SERIAL_SERVER, host, str(port)]
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://{host}:{port}"
     try:

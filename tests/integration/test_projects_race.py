@@ -1,6 +1,7 @@
 """Two clients update one project with the same If-Match at the same moment, through the
-API, over moto's server in its own process (which, like DynamoDB and unlike moto in-process,
-makes each conditional write atomic): exactly one answers 200 and the other 412."""
+API, over moto's server in its own process answering one request at a time (so, as on
+DynamoDB, each conditional write is atomic; moto's threaded server and moto in-process are
+not): exactly one answers 200 and the other 412."""
 
 from __future__ import annotations
 
@@ -19,8 +20,16 @@ from nexus.container import build_container, set_container
 PASSWORD = "correct horse battery 9"
 
 
+@pytest.fixture(scope="module")
+def serial_endpoint():  # type: ignore[no-untyped-def]
+    from nexus.embedded import moto_server_process
+
+    with moto_server_process(serialised=True) as url:
+        yield url
+
+
 @pytest.fixture
-def server_stack(tf_moto_endpoint, monkeypatch, settings):  # type: ignore[no-untyped-def]
+def server_stack(serial_endpoint, monkeypatch, settings):  # type: ignore[no-untyped-def]
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -30,8 +39,8 @@ def server_stack(tf_moto_endpoint, monkeypatch, settings):  # type: ignore[no-un
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cfg = replace(
         load_config(),
-        dynamodb_endpoint=tf_moto_endpoint,
-        s3_endpoint=tf_moto_endpoint,
+        dynamodb_endpoint=serial_endpoint,
+        s3_endpoint=serial_endpoint,
         is_aws=False,
         features=("project_management",),
         environment="race",
