@@ -16,8 +16,35 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def start_moto_server(host: str = "127.0.0.1", port: int | None = None) -> tuple[Any, str]:
+def _serial_server_class() -> Any:
+    """ThreadedMotoServer answering one request at a time: its serving thread runs a
+    single-threaded werkzeug server (moto's own entry, with `threaded` off)."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from moto.server import ThreadedMotoServer
+    from werkzeug.serving import make_server
+
+    class SerialMotoServer(ThreadedMotoServer):  # type: ignore[misc]
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            self._server = make_server(
+                self._ip_address, self._port, app, False, request_handler=MotoRequestHandler
+            )
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return SerialMotoServer
+
+
+def start_moto_server(
+    host: str = "127.0.0.1", port: int | None = None, *, serialised: bool = False
+) -> tuple[Any, str]:
     """Start moto's ThreadedMotoServer on a free loopback port; return (server, endpoint_url).
+    `serialised`: one request at a time, so concurrent conditional writes race as on
+    DynamoDB (moto's threaded server can let two writers of one version through).
 
     Stop it with `server.stop()`. `POST <endpoint>/moto-api/reset` clears all state.
     """
@@ -27,10 +54,11 @@ def start_moto_server(host: str = "127.0.0.1", port: int | None = None) -> tuple
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
 
+    server_class = _serial_server_class() if serialised else ThreadedMotoServer
     last_error: Exception | None = None
     for _ in range(5):
         chosen = port or free_port(host)
-        server = ThreadedMotoServer(ip_address=host, port=chosen, verbose=False)
+        server = server_class(ip_address=host, port=chosen, verbose=False)
         try:
             server.start()
         except OSError as exc:  # port taken between probe and bind

@@ -57,7 +57,7 @@ def moto_endpoint() -> Iterator[str]:
     if EXTERNAL:
         yield EXTERNAL
         return
-    server, url = start_moto_server()
+    server, url = start_moto_server(serialised=True)  # races decided as on DynamoDB
     try:
         yield url
     finally:

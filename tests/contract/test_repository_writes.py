@@ -86,7 +86,8 @@ def test_two_concurrent_updaters_one_wins(backend: Backend) -> None:
 
     if backend.name == "inprocess":
         # moto's in-process backend does not serialise concurrent requests (its condition
-        # check and write are not atomic across threads, unlike DynamoDB and moto's server),
+        # check and write are not atomic across threads, unlike DynamoDB and moto's server
+        # serialised: see start_moto_server),
         # so here the two updaters of the same version run one after the other.
         barrier = threading.Barrier(1)
         update("a")
