@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from domains.agents import api as agents_api
 from domains.agents.prompts import api as prompts_api
 from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
@@ -44,6 +45,7 @@ if "project_management" in config().features:
     api.add_router("/", projects_api.router)
     api.add_router("/", project_members_api.router)
 if "agent_builder" in config().features:
+    api.add_router("/", agents_api.router)
     api.add_router("/", prompts_api.router)
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)

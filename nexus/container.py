@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.dynamodb.agents.project_access import ProjectServiceAccess
 from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
+from adapters.dynamodb.agents.uow import DynamoAgentsUnitOfWork
 from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
 from adapters.dynamodb.analytics.jobs import DynamoActiveOrganisations
@@ -40,6 +42,7 @@ from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
 from domains.agents.prompts.selectors import PromptSelector
 from domains.agents.prompts.services import PromptService
+from domains.agents.services.agents import AgentService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
 from domains.analytics.metrics import MetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
@@ -250,6 +253,26 @@ class Projects(containers.DeclarativeContainer):
     )
 
 
+class Agents(containers.DeclarativeContainer):
+    """The agent builder context (feature `agent_builder`): agents and their flows. Project
+    roles come from the projects context through the ProjectAccess port."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    project_service = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoAgentsUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    project_access = providers.Singleton(ProjectServiceAccess, project_service)
+    agents = providers.Singleton(AgentService, uow=uow, clock=clock, projects=project_access)
+
+
 class Prompts(containers.DeclarativeContainer):
     """The prompts library (feature `agent_builder`); renders are counted through `usage`."""
 
@@ -352,6 +375,13 @@ class Container(containers.DeclarativeContainer):
     gateways = providers.Container(Gateways, config=config)
     identity = providers.Container(Identity, config=config, gateways=gateways)
     projects = providers.Container(Projects, config=config, gateways=gateways, clock=identity.clock)
+    agents = providers.Container(
+        Agents,
+        config=config,
+        gateways=gateways,
+        clock=identity.clock,
+        project_service=projects.projects,
+    )
     usage = providers.Container(Usage, config=config, gateways=gateways, clock=identity.clock)
     prompts = providers.Container(
         Prompts, config=config, gateways=gateways, clock=identity.clock, usage=usage.recorder

@@ -25,6 +25,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/analytics/dashboard",
     "/api/analytics/costs",
     "/api/prompts",
+    "/api/agents",
 )
 # Under a header-scoped prefix but for no organisation (staff only).
 TENANTLESS = {("GET", "/api/analytics/costs/platform")}
@@ -77,7 +78,7 @@ def test_the_tenant_header_is_documented_where_the_path_names_no_organisation(sp
             with_header.append((method, path))
         else:
             assert ORG_HEADER not in {p["name"] for p in headers}, (method, path)
-    assert len(with_header) == 51, with_header
+    assert len(with_header) == 59, with_header
 
 
 def test_every_header_scoped_operation_requires_the_header(signup, spec):  # type: ignore[no-untyped-def]
@@ -93,7 +94,7 @@ def test_every_header_scoped_operation_requires_the_header(signup, spec):  # typ
         assert response.status_code == 422, (method, path, response.status_code)
         assert response.json()["errors"][0]["loc"] == ["header", ORG_HEADER]
         checked += 1
-    assert checked == 51
+    assert checked == 59
 
 
 def _key(ada) -> str:  # type: ignore[no-untyped-def]

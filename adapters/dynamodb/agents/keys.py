@@ -1,0 +1,53 @@
+"""The one key builder of each agents table this slice writes (`agents`, `agent-flows`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domains.shared.clock import isoformat
+
+
+def _stamp(at: datetime, resource_id: str) -> str:
+    """Time first (newest-first is a reverse query), then the id to keep stamps distinct."""
+    return f"{isoformat(at)}#{resource_id}"
+
+
+def agent_key(org_id: str, agent_id: str) -> dict[str, str]:
+    return {"pk": f"ORG#{org_id}", "sk": f"AGENT#{agent_id}"}
+
+
+def project_agents_partition(org_id: str, project_id: str) -> str:
+    return f"ORG#{org_id}#PROJECT#{project_id}"
+
+
+def status_agents_partition(org_id: str, status: str) -> str:
+    return f"ORG#{org_id}#STATUS#{status}"
+
+
+def owner_agents_partition(org_id: str, user_id: str) -> str:
+    return f"ORG#{org_id}#OWNER#{user_id}"
+
+
+def agent_index_keys(
+    org_id: str, project_id: str, status: str, owner: str, updated_at: datetime, agent_id: str
+) -> dict[str, str]:
+    """gsi1: a project's agents; gsi2: the organisation's of a status; gsi3: a creator's;
+    each by last update."""
+    stamp = _stamp(updated_at, agent_id)
+    return {
+        "gsi1pk": project_agents_partition(org_id, project_id),
+        "gsi1sk": stamp,
+        "gsi2pk": status_agents_partition(org_id, status),
+        "gsi2sk": stamp,
+        "gsi3pk": owner_agents_partition(org_id, owner),
+        "gsi3sk": stamp,
+    }
+
+
+def flow_key(org_id: str, flow_id: str) -> dict[str, str]:
+    return {"pk": f"ORG#{org_id}#FLOW#{flow_id}", "sk": "FLOW"}
+
+
+def flow_index_keys(org_id: str, agent_id: str, flow_id: str) -> dict[str, str]:
+    """gsi1: an agent's flow."""
+    return {"gsi1pk": f"ORG#{org_id}#AGENT#{agent_id}", "gsi1sk": f"FLOW#{flow_id}"}

@@ -1,0 +1,27 @@
+"""The agents unit of work over DynamoDB: its repositories stage into one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.dynamodb.agents.agents import DynamoAgentRepository
+from adapters.dynamodb.agents.flows import DynamoFlowRepository
+from adapters.dynamodb.client import DynamoClient
+from adapters.dynamodb.cursor import CursorSigner
+from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.uow import DynamoUnitOfWork
+
+
+class DynamoAgentsUnitOfWork(DynamoUnitOfWork):
+    def __init__(
+        self,
+        client: DynamoClient,
+        *,
+        cursors: CursorSigner,
+        offloader: Offloader | None,
+        audit_retention_days: int,
+    ) -> None:
+        super().__init__(client, offloader=offloader, audit_retention_days=audit_retention_days)
+        shared: dict[str, Any] = {"cursors": cursors, "offloader": offloader}
+        self.agents = DynamoAgentRepository(self, **shared)
+        self.flows = DynamoFlowRepository(self, **shared)

@@ -1,0 +1,66 @@
+"""What the agents context needs from the world (implemented in adapters/dynamodb/agents)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from domains.agents.model import Agent, Flow
+from domains.shared.events import DomainEvent
+from domains.shared.pagination import Page, PageRequest
+from domains.shared.tenancy import TenantContext
+from domains.shared.uow import UnitOfWork
+
+
+class AgentRepository(Protocol):
+    def get(self, org_id: str, agent_id: str) -> Agent | None: ...
+
+    def list_project(self, org_id: str, project_id: str, page: PageRequest) -> Page[Agent]:
+        """A project's agents, most recently updated first."""
+
+    def list_status(self, org_id: str, status: str, page: PageRequest) -> Page[Agent]:
+        """The organisation's agents with `status`, most recently updated first."""
+
+    def list_owner(self, org_id: str, user_id: str, page: PageRequest) -> Page[Agent]:
+        """The agents `user_id` created, most recently updated first."""
+
+    def add(self, agent: Agent) -> None: ...
+
+    def save(self, agent: Agent) -> None:
+        """Stage the changed agent (PreconditionFailed if stale)."""
+
+    def remove(self, agent: Agent) -> None:
+        """Stage the deletion (PreconditionFailed if stale)."""
+
+
+class FlowRepository(Protocol):
+    """Flows are read and written whole; a large flow's parts live in S3 behind the item
+    (DynamoDB's 400 KB item limit), which the adapter hides."""
+
+    def get(self, org_id: str, flow_id: str) -> Flow | None: ...
+
+    def add(self, flow: Flow) -> None: ...
+
+    def save(self, flow: Flow) -> None:
+        """Stage the whole flow over `flow.version` (PreconditionFailed if stale)."""
+
+    def remove(self, flow: Flow) -> None: ...
+
+
+class ProjectAccess(Protocol):
+    """The projects context, as the agents context sees it: my role on a project."""
+
+    def role(self, ctx: TenantContext, project_id: str) -> str | None:
+        """ "viewer", "editor" or "admin"; None when the project is missing, another
+        organisation's, or not visible to the caller."""
+
+
+class AgentsUnitOfWork(UnitOfWork, Protocol):
+    agents: AgentRepository
+    flows: FlowRepository
+
+    def publish(self, event: DomainEvent) -> None:
+        """Stage the event in the outbox, in the same transaction as the change."""
+
+
+UnitOfWorkFactory = Callable[[], AgentsUnitOfWork]
