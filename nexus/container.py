@@ -40,9 +40,12 @@ from adapters.s3.content import S3ContentStorage
 from adapters.s3.store import S3ObjectStore
 from adapters.security.jwt_tokens import JwtTokenService, OidcVerifier
 from adapters.security.passwords import DjangoPasswordHasher
+from adapters.validation.json_schema import JsonSchemaValidator
 from domains.agents.prompts.selectors import PromptSelector
 from domains.agents.prompts.services import PromptService
 from domains.agents.services.agents import AgentService
+from domains.agents.services.flows import FlowService
+from domains.agents.services.node_types import NodeTypeService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
 from domains.analytics.metrics import MetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
@@ -271,6 +274,14 @@ class Agents(containers.DeclarativeContainer):
     ).provider
     project_access = providers.Singleton(ProjectServiceAccess, project_service)
     agents = providers.Singleton(AgentService, uow=uow, clock=clock, projects=project_access)
+    flows = providers.Singleton(FlowService, uow=uow, clock=clock, projects=project_access)
+    node_types = providers.Singleton(
+        NodeTypeService,
+        uow=uow,
+        clock=clock,
+        projects=project_access,
+        validator=providers.Singleton(JsonSchemaValidator),
+    )
 
 
 class Prompts(containers.DeclarativeContainer):

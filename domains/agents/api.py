@@ -123,3 +123,23 @@ def agent_delete(request: HttpRequest, agent_id: str) -> Any:
         ctx=ctx_of(request), agent_id=agent_id, expected_version=if_match(request)
     )
     return HttpResponse(status=204)
+
+
+@router.get("/agents/{agent_id}/flow", response=s.FlowOut, openapi_extra=HEADER)
+def flow_get(request: HttpRequest, agent_id: str) -> Any:
+    return _flow_out(services().flows().get(ctx=ctx_of(request), agent_id=agent_id))
+
+
+@router.put("/agents/{agent_id}/flow", response=s.FlowOut, openapi_extra=HEADER)
+def flow_save(request: HttpRequest, agent_id: str, body: s.FlowIn) -> Any:
+    flow = (
+        services()
+        .flows()
+        .save(
+            ctx=ctx_of(request),
+            agent_id=agent_id,
+            expected_version=if_match(request),
+            **body.dict(),
+        )
+    )
+    return _flow_out(flow)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -13,8 +11,7 @@ from domains.shared.errors import ValidationFailed
 AGENT_STATUSES = ("draft", "active", "paused", "archived")
 SETTABLE_AGENT_STATUSES = ("draft", "active", "paused")  # archived: the archive action
 PROJECT_ROLES = ("viewer", "editor", "admin")  # in rising order
-MAX_TAGS = 20
-TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,39}$")
+MAX_CUSTOM_NODE_TYPES = 100  # per organisation: listed in one Query page
 
 
 def invalid(field_name: str, message: str) -> ValidationFailed:
@@ -33,16 +30,6 @@ def check_agent_description(raw: str) -> str:
     if len(text) > 4000:
         raise invalid("description", "at most 4000 characters")
     return text
-
-
-def check_agent_tags(raw: Iterable[str]) -> frozenset[str]:
-    tags = frozenset(t.strip().lower() for t in raw)
-    if len(tags) > MAX_TAGS:
-        raise invalid("tags", f"at most {MAX_TAGS} tags")
-    bad = sorted(t for t in tags if not TAG_RE.match(t))
-    if bad:
-        raise invalid("tags", f"tags are 1-40 of a-z 0-9 _ . : - (not {bad[0]!r})")
-    return tags
 
 
 def check_agent_status(status: str) -> str:
@@ -89,4 +76,31 @@ class Flow:
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
     canvas: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class CustomNodeType:
+    """An organisation's own node type: `spec` has the catalogue's shape (label, category,
+    icon, ports, allows_cycles, config_schema, defaults, form)."""
+
+    org_id: str
+    type: str
+    spec: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    """One node's configuration in a flow (defaults applied, valid for its type's schema)."""
+
+    org_id: str
+    flow_id: str
+    node_id: str
+    type: str
+    config: dict[str, Any]
+    updated_at: datetime
+    updated_by: str
     version: int = 0

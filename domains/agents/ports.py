@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
-from domains.agents.model import Agent, Flow
+from domains.agents.model import Agent, CustomNodeType, Flow, NodeConfig
 from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.tenancy import TenantContext
@@ -47,6 +47,33 @@ class FlowRepository(Protocol):
     def remove(self, flow: Flow) -> None: ...
 
 
+class NodeTypeRepository(Protocol):
+    """An organisation's custom node types (the built-ins are code: domains.agents.catalogue)."""
+
+    def list_custom(self, org_id: str) -> list[CustomNodeType]:
+        """Every custom type of the organisation (one Query; organisations have a few)."""
+
+    def add(self, node_type: CustomNodeType) -> None:
+        """Stage a new type (Conflict if the organisation has one of that name)."""
+
+
+class NodeConfigRepository(Protocol):
+    def get(self, org_id: str, flow_id: str, node_id: str) -> NodeConfig | None: ...
+
+    def put(self, config: NodeConfig) -> None:
+        """Stage the config over `config.version` (0: new; PreconditionFailed if stale)."""
+
+
+class ConfigValidator(Protocol):
+    """JSON Schema validation (an adapter concern: the domain needs no JSON Schema library)."""
+
+    def schema_problems(self, schema: dict[str, Any]) -> list[dict[str, Any]]:
+        """What makes `schema` an invalid JSON Schema; empty when it is valid."""
+
+    def problems(self, schema: dict[str, Any], value: Any) -> list[dict[str, Any]]:
+        """Every error of `value` against `schema`, each {loc: [field, ...], msg}."""
+
+
 class ProjectAccess(Protocol):
     """The projects context, as the agents context sees it: my role on a project."""
 
@@ -58,6 +85,8 @@ class ProjectAccess(Protocol):
 class AgentsUnitOfWork(UnitOfWork, Protocol):
     agents: AgentRepository
     flows: FlowRepository
+    node_types: NodeTypeRepository
+    node_configs: NodeConfigRepository
 
     def publish(self, event: DomainEvent) -> None:
         """Stage the event in the outbox, in the same transaction as the change."""

@@ -49,6 +49,7 @@ class FlowNodeIn(Schema):
     position: dict[str, float] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)
     group: str | None = Field(None, max_length=64)
+    label: str = Field("", max_length=200)
 
 
 class FlowEdgeIn(Schema):

@@ -140,6 +140,7 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/prompts"),
         ("POST", "/api/prompts/{prompt_id}/versions"),
         ("POST", "/api/projects/{project_id}/agents"),
+        ("POST", "/api/nodes/types"),
     }
 
 

@@ -26,6 +26,8 @@ HEADER_SCOPED_PREFIXES = (
     "/api/analytics/costs",
     "/api/prompts",
     "/api/agents",
+    "/api/nodes",
+    "/api/flows",
 )
 # Under a header-scoped prefix but for no organisation (staff only).
 TENANTLESS = {("GET", "/api/analytics/costs/platform")}
@@ -78,7 +80,7 @@ def test_the_tenant_header_is_documented_where_the_path_names_no_organisation(sp
             with_header.append((method, path))
         else:
             assert ORG_HEADER not in {p["name"] for p in headers}, (method, path)
-    assert len(with_header) == 59, with_header
+    assert len(with_header) == 66, with_header
 
 
 def test_every_header_scoped_operation_requires_the_header(signup, spec):  # type: ignore[no-untyped-def]
@@ -94,7 +96,7 @@ def test_every_header_scoped_operation_requires_the_header(signup, spec):  # typ
         assert response.status_code == 422, (method, path, response.status_code)
         assert response.json()["errors"][0]["loc"] == ["header", ORG_HEADER]
         checked += 1
-    assert checked == 59
+    assert checked == 66
 
 
 def _key(ada) -> str:  # type: ignore[no-untyped-def]

@@ -51,3 +51,26 @@ def flow_key(org_id: str, flow_id: str) -> dict[str, str]:
 def flow_index_keys(org_id: str, agent_id: str, flow_id: str) -> dict[str, str]:
     """gsi1: an agent's flow."""
     return {"gsi1pk": f"ORG#{org_id}#AGENT#{agent_id}", "gsi1sk": f"FLOW#{flow_id}"}
+
+
+def custom_types_partition(org_id: str) -> str:
+    return f"ORG#{org_id}#NODETYPES"
+
+
+def custom_type_keys(org_id: str, type_: str, category: str) -> dict[str, str]:
+    """The type in its organisation's partition; gsi2: types by category."""
+    return {
+        "pk": custom_types_partition(org_id),
+        "sk": f"TYPE#{type_}",
+        "gsi2pk": f"NODETYPES#{org_id}#CAT#{category}",
+        "gsi2sk": type_,
+    }
+
+
+def node_config_key(org_id: str, flow_id: str, node_id: str) -> dict[str, str]:
+    return {"pk": f"ORG#{org_id}#FLOW#{flow_id}", "sk": f"NODE#{node_id}"}
+
+
+def node_config_index_keys(org_id: str, type_: str, flow_id: str, node_id: str) -> dict[str, str]:
+    """gsi1: every configured node of a type (the impact of changing that type)."""
+    return {"gsi1pk": f"ORG#{org_id}#TYPE#{type_}", "gsi1sk": f"FLOW#{flow_id}#NODE#{node_id}"}

@@ -6,6 +6,10 @@ from typing import Any
 
 from adapters.dynamodb.agents.agents import DynamoAgentRepository
 from adapters.dynamodb.agents.flows import DynamoFlowRepository
+from adapters.dynamodb.agents.node_configs import (
+    DynamoNodeConfigRepository,
+    DynamoNodeTypeRepository,
+)
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.offload import Offloader
@@ -25,3 +29,5 @@ class DynamoAgentsUnitOfWork(DynamoUnitOfWork):
         shared: dict[str, Any] = {"cursors": cursors, "offloader": offloader}
         self.agents = DynamoAgentRepository(self, **shared)
         self.flows = DynamoFlowRepository(self, **shared)
+        self.node_types = DynamoNodeTypeRepository(self, **shared)
+        self.node_configs = DynamoNodeConfigRepository(self, **shared)

@@ -13,7 +13,6 @@ from domains.agents.model import (
     check_agent_description,
     check_agent_name,
     check_agent_status,
-    check_agent_tags,
     invalid,
 )
 from domains.agents.ports import AgentsUnitOfWork, ProjectAccess, UnitOfWorkFactory
@@ -25,6 +24,7 @@ from domains.shared.guards import check_version
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
+from domains.shared.tags import check_tags
 from domains.shared.tenancy import TenantContext
 
 Change = Callable[[Agent, datetime], Agent]
@@ -58,7 +58,7 @@ class AgentService:
             now,
             new_id(),
             check_agent_description(description),
-            check_agent_tags(tags),
+            check_tags(tags),
         )
         require_role(self._projects, ctx, project_id, "editor")
         with self._uow() as uow:
@@ -122,7 +122,7 @@ class AgentService:
                 description=check_agent_description(description)
                 if description is not None
                 else a.description,
-                tags=check_agent_tags(tags) if tags is not None else a.tags,
+                tags=check_tags(tags) if tags is not None else a.tags,
                 status=check_agent_status(status) if status is not None else a.status,
             )
 

@@ -1,0 +1,1 @@
+"""Validators the domain reaches through ports (JSON Schema)."""
