@@ -63,6 +63,11 @@ class NodeConfigRepository(Protocol):
     def put(self, config: NodeConfig) -> None:
         """Stage the config over `config.version` (0: new; PreconditionFailed if stale)."""
 
+    def purge_flow(self, org_id: str, flow_id: str) -> None:
+        """Delete every node config of a deleted flow, in transactions of their own after the
+        flow's. Configs of a missing flow are never read, so a purge cut short leaves nothing
+        visible; running it again finishes it."""
+
 
 class ConfigValidator(Protocol):
     """JSON Schema validation (an adapter concern: the domain needs no JSON Schema library)."""

@@ -138,6 +138,11 @@ class InMemoryNodeConfigs(FakeRepository):
     def get(self, org_id: str, flow_id: str, node_id: str) -> NodeConfig | None:
         return copy.deepcopy(self._s.node_configs.get((org_id, flow_id, node_id)))  # type: ignore[no-any-return]
 
+    def purge_flow(self, org_id: str, flow_id: str) -> None:
+        """At once, outside the unit of work, as the store's purge is."""
+        for key in [k for k in self._s.node_configs if k[:2] == (org_id, flow_id)]:
+            del self._s.node_configs[key]
+
     def put(self, config: NodeConfig) -> None:
         key = (config.org_id, config.flow_id, config.node_id)
 

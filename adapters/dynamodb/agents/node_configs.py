@@ -21,6 +21,7 @@ from domains.agents.model import MAX_CUSTOM_NODE_TYPES, CustomNodeType, NodeConf
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.pagination import PageRequest
 
+PURGE_CHUNK = 25  # deletes per transaction
 STALE = PreconditionFailed("the node config changed since it was read")
 
 
@@ -86,6 +87,19 @@ class DynamoNodeConfigRepository(StagedRepository[NodeConfig]):
 
     def get(self, org_id: str, flow_id: str, node_id: str) -> NodeConfig | None:
         return self._get(node_config_key(org_id, flow_id, node_id))
+
+    def purge_flow(self, org_id: str, flow_id: str) -> None:
+        # Consistent reads: an eventually consistent Query may list a config deleted already.
+        partition = node_config_key(org_id, flow_id, "")
+        where = Key("pk").eq(partition["pk"]) & Key("sk").begins_with(partition["sk"])
+        while True:
+            found = self._query_page(where, page=PageRequest(PURGE_CHUNK), consistent=True).items
+            if not found:
+                return
+            tx = self._transaction()
+            for config in found:
+                tx.delete(self.table, node_config_key(org_id, flow_id, config.node_id))
+            tx.commit()
 
     def put(self, config: NodeConfig) -> None:
         if config.version == 0:

@@ -173,6 +173,7 @@ class AgentService:
                 uow.flows.remove(flow)
             self._record(uow, ctx, agent, "delete", "Deleted", now, name=agent.name)
             uow.commit()
+            uow.node_configs.purge_flow(ctx.org_id, agent.flow_id)
 
     @staticmethod
     def _record(

@@ -91,3 +91,15 @@ def test_custom_types_and_node_configs(agents: Uow) -> None:
         assert u.node_types.list_custom(new_id()) == []
         got = u.node_configs.get(ORG, config.flow_id, "n1")
         assert got == replace(config, version=2, config={"v": 1})
+
+
+def test_purging_a_flow_deletes_its_node_configs_only(agents: Uow) -> None:
+    flow, other = new_id(), new_id()
+    configs = [NodeConfig(ORG, flow, f"n{i}", "code", {}, T0, "ada") for i in range(30)]
+    kept = NodeConfig(ORG, other, "n0", "code", {}, T0, "ada")
+    for c in [*configs, kept]:
+        _commit(agents, lambda u, c=c: u.node_configs.put(c))
+    with agents() as u:
+        u.node_configs.purge_flow(ORG, flow)
+        assert all(u.node_configs.get(ORG, flow, c.node_id) is None for c in configs)
+        assert u.node_configs.get(ORG, other, "n0") == replace(kept, version=1)

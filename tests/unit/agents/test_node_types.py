@@ -49,3 +49,5 @@ def test_a_custom_type_is_listed_validated_and_usable_in_flows(world: World) -> 
         world.node_types.get_config(ctx=admin, flow_id=agent.flow_id, node_id="nope")
     with pytest.raises(NotFound):
         world.node_types.validate(ctx=admin, type_="whisper", config={})
+    world.agents.delete(ctx=admin, agent_id=agent.id)
+    assert world.store.node_configs == {}  # purged with the agent's flow
