@@ -11,6 +11,7 @@ from django.test import Client
 from adapters.dynamodb.bootstrap import create_missing
 from adapters.dynamodb.catalog import tables_for
 from adapters.dynamodb.recorder import CallRecord
+from bench.agents import AgentsBench
 from bench.projects import ProjectsBench
 from domains.shared.pagination import PageRequest
 from nexus.config import load_config
@@ -29,6 +30,7 @@ class Bench:
     org_id: str = ""
     api_key: str = ""
     projects: ProjectsBench | None = None
+    agents: AgentsBench | None = None
 
     @classmethod
     def build(cls) -> Bench:
@@ -47,6 +49,9 @@ class Bench:
         bench.sign_in()
         if "project_management" in cfg.features:
             bench.projects = ProjectsBench(container, bench.http, bench._auth, bench.org_id)
+            if "agent_builder" in cfg.features:
+                project = bench.projects.project_ids[0]
+                bench.agents = AgentsBench(bench.http, bench.projects.headers, project)
         return bench
 
     def sign_in(self) -> None:
@@ -162,6 +167,8 @@ class Bench:
         ]
         if self.projects is not None:
             steps += list(self.projects.operations())
+        if self.agents is not None:
+            steps += list(self.agents.operations())
         for name, step in steps:
             with recorder.capture() as calls:
                 step()
