@@ -20,18 +20,13 @@ from domains.shared.api import (
     tenant_header,
 )
 from domains.shared.api_idempotency import idempotency_header, idempotent
-from domains.shared.tenancy import TenantContext
-from domains.shared.web import require_feature, service, tenant_of
+from domains.shared.web import feature_tenant, service
 
 FEATURE = "agent_builder"
+ctx_of = feature_tenant(FEATURE)
 router = Router(tags=["agents"])
 HEADER = tenant_header()
 CREATING = tenant_header(idempotency_header())
-
-
-def ctx_of(request: HttpRequest) -> TenantContext:
-    require_feature(FEATURE)
-    return tenant_of(request)
 
 
 def services() -> Any:

@@ -13,10 +13,10 @@ from ninja import Query, Router
 from domains.analytics import schemas as s
 from domains.analytics.model import ActivityEntry, feed_filter
 from domains.shared.api import PageOut, PageParams, page_out, tenant_header
-from domains.shared.tenancy import TenantContext
-from domains.shared.web import require_feature, service, tenant_of
+from domains.shared.web import feature_tenant, service
 
 FEATURE = "analytics"
+ctx_of = feature_tenant(FEATURE)
 router = Router(tags=["analytics"])
 HEADER = tenant_header()
 API_KEY_ACTOR = "apikey:"
@@ -28,11 +28,6 @@ RESOURCE_PATHS = {
     "project_member": "/api/projects/{project_id}/members",
     "workspace_member": "/api/workspaces/{workspace_id}/members",
 }
-
-
-def ctx_of(request: HttpRequest) -> TenantContext:
-    require_feature(FEATURE)
-    return tenant_of(request)
 
 
 def _actor(entry: ActivityEntry) -> dict[str, Any]:

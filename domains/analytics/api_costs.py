@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from domains.analytics.services.costs import CostReport, CostTotals
 from domains.shared.api import tenant_header
-from domains.shared.web import principal_of, require_feature, service, tenant_of
+from domains.shared.web import feature_tenant, principal_of, require_feature, service
 
 FEATURE = "analytics"
 router = Router(tags=["analytics"])
@@ -91,8 +91,7 @@ def _report(report: CostReport) -> dict[str, Any]:
 def org_costs(request: HttpRequest, params: Query[CostRangeParams]) -> Any:
     """The organisation's share of the tables: units of requests made for it, per table and
     day, with their estimated request cost (storage is the platform's)."""
-    require_feature(FEATURE)
-    ctx = tenant_of(request)
+    ctx = feature_tenant(FEATURE)(request)
     selector = service("costs").report()
     return _report(selector.org_report(ctx=ctx, first=params.first, last=params.last))
 

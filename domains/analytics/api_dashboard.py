@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from domains.analytics.dashboard import MetricSeries
 from domains.analytics.rollups import Measure, dashboard_window
 from domains.shared.api import tenant_header
-from domains.shared.web import require_feature, service, tenant_of
+from domains.shared.web import feature_tenant, service
 
 FEATURE = "analytics"
 router = Router(tags=["analytics"])
@@ -63,8 +63,7 @@ def analytics_dashboard(request: HttpRequest, params: Query[DashboardWindowParam
     """Each metric's values per period (quiet periods included, as zeros) and its total over
     the window (counts added up; active users counted once however many periods they were
     active in): one Query per metric. Roll-ups trail the activity by about a minute."""
-    require_feature(FEATURE)
-    ctx = tenant_of(request)
+    ctx = feature_tenant(FEATURE)(request)
     now = service("identity").clock().now()
     window = dashboard_window(
         start=params.start, end=params.end, granularity=params.granularity, now=now

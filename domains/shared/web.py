@@ -7,6 +7,7 @@ the request. Services come from the container by name, so no context imports nex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dependency_injector.wiring import Provide, inject
@@ -68,3 +69,14 @@ def require_feature(feature: str, container: Any = Provide["__self__"]) -> None:
     """A feature that is off has no routes: its endpoints answer 404 as if absent."""
     if feature not in container.config().features:
         raise NotFound(f"the {feature} feature is not enabled")
+
+
+def feature_tenant(feature: str) -> Callable[[Any], TenantContext]:
+    """The tenant resolver of a feature's routes: 404 while the feature is off, then the
+    header's (or the API key's) organisation, as `tenant_of` resolves it."""
+
+    def ctx_of(request: Any) -> TenantContext:
+        require_feature(feature)
+        return tenant_of(request)
+
+    return ctx_of

@@ -14,18 +14,13 @@ from domains.agents.prompts import schemas as s
 from domains.agents.prompts.model import Prompt, PromptAlias, PromptVariable, PromptVersion
 from domains.shared.api import PageOut, PageParams, if_match, json_response, page_out, tenant_header
 from domains.shared.api_idempotency import idempotency_header, idempotent
-from domains.shared.tenancy import TenantContext
-from domains.shared.web import require_feature, service, tenant_of
+from domains.shared.web import feature_tenant, service
 
 FEATURE = "agent_builder"
+ctx_of = feature_tenant(FEATURE)
 router = Router(tags=["prompts"])
 HEADER = tenant_header()
 CREATING = tenant_header(idempotency_header())
-
-
-def ctx_of(request: HttpRequest) -> TenantContext:
-    require_feature(FEATURE)
-    return tenant_of(request)
 
 
 def services() -> Any:
