@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "domains.identity.apps.IdentityConfig",
     "domains.projects.apps.ProjectsConfig",
     "domains.agents.apps.AgentsConfig",
+    "domains.lab.apps.LabConfig",
     "domains.analytics.apps.AnalyticsConfig",
 ]
 
