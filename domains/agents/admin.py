@@ -1,0 +1,6 @@
+"""The agents context in the admin (feature `agent_builder`): each subpackage registers its
+entities in its own admin module, imported here (the site discovers `domains.agents.admin`)."""
+
+from __future__ import annotations
+
+from domains.agents.prompts import admin as _prompts_admin  # noqa: F401
