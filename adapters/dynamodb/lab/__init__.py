@@ -1,0 +1,1 @@
+"""DynamoDB adapters of the AI Lab context."""
