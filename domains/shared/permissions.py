@@ -33,7 +33,9 @@ class Permission(StrEnum):
     PROMPT_WRITE = "prompt:write"
     LAB_READ = "lab:read"
     LAB_WRITE = "lab:write"
-    MODEL_DEPLOY = "model:deploy"
+    MODEL_READ = "model:read"
+    MODEL_WRITE = "model:write"
+    MODEL_DEPLOY = "model:deploy"  # deployments and promotion to production: admins
     COMMUNITY_READ = "community:read"
     COMMUNITY_WRITE = "community:write"
     COMMUNITY_MODERATE = "community:moderate"
@@ -55,6 +57,7 @@ _MEMBER = _READ | {
     Permission.TEMPLATE_WRITE,
     Permission.PROMPT_WRITE,
     Permission.LAB_WRITE,
+    Permission.MODEL_WRITE,
     Permission.COMMUNITY_WRITE,
 }
 _ADMIN = set(Permission) - {Permission.ORG_DELETE}
