@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from domains.agents.model import Agent, CustomNodeType, Flow, NodeConfig
+from domains.agents.versions import AgentVersionRepository
 from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.tenancy import TenantContext
@@ -92,6 +93,7 @@ class AgentsUnitOfWork(UnitOfWork, Protocol):
     flows: FlowRepository
     node_types: NodeTypeRepository
     node_configs: NodeConfigRepository
+    versions: AgentVersionRepository
 
     def publish(self, event: DomainEvent) -> None:
         """Stage the event in the outbox, in the same transaction as the change."""

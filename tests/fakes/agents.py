@@ -7,6 +7,7 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from domains.agents.model import Agent, CustomNodeType, Flow, NodeConfig
+from domains.agents.versions import AgentVersion
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.events import DomainEvent
@@ -27,6 +28,7 @@ class AgentsStore:
     flows: dict[tuple[str, str], Flow] = field(default_factory=dict)
     node_types: dict[tuple[str, str], CustomNodeType] = field(default_factory=dict)
     node_configs: dict[tuple[str, str, str], NodeConfig] = field(default_factory=dict)
+    versions: dict[tuple[str, str, int], AgentVersion] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -156,6 +158,38 @@ class InMemoryNodeConfigs(FakeRepository):
         self._stage(("node_configs", *key), apply)
 
 
+class InMemoryAgentVersions(FakeRepository):
+    """Versions are copied in and out, as the store's JSON text is."""
+
+    def get(self, org_id: str, agent_id: str, number: int) -> AgentVersion | None:
+        return copy.deepcopy(self._s.versions.get((org_id, agent_id, number)))  # type: ignore[no-any-return]
+
+    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersion]:
+        ours = [
+            copy.deepcopy(v)
+            for (o, a, _), v in self._s.versions.items()
+            if (o, a) == (org_id, agent_id)
+        ]
+        return newest_first(
+            ours, page, scope=(org_id, "versions", agent_id), key=lambda v: (f"{v.number:08d}",)
+        )
+
+    def add(self, version: AgentVersion) -> None:
+        key = (version.org_id, version.agent_id, version.number)
+
+        def apply(s: AgentsStore) -> None:
+            if key in s.versions:
+                raise Conflict(f"version {version.number} exists; versions never change")
+            s.versions[key] = copy.deepcopy(version)
+
+        self._stage(("versions", *key), apply)
+
+    def purge_agent(self, org_id: str, agent_id: str) -> None:
+        """At once, outside the unit of work, as the store's purge is."""
+        for key in [k for k in self._s.versions if k[:2] == (org_id, agent_id)]:
+            del self._s.versions[key]
+
+
 class InMemoryAgentsUnitOfWork(FakeUnitOfWork):
     store: AgentsStore
 
@@ -165,6 +199,7 @@ class InMemoryAgentsUnitOfWork(FakeUnitOfWork):
         self.flows = InMemoryFlows(self)
         self.node_types = InMemoryNodeTypes(self)
         self.node_configs = InMemoryNodeConfigs(self)
+        self.versions = InMemoryAgentVersions(self)
 
     def publish(self, event: DomainEvent) -> None:
         self.staged.append(lambda s: s.events.append(event))

@@ -1,4 +1,5 @@
-"""The one key builder of each agents table this slice writes (`agents`, `agent-flows`)."""
+"""The one key builder of each agents table this slice writes (`agents`, `agent-flows`,
+`flow-node-configs`, `agent-versions`)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,15 @@ def node_config_key(org_id: str, flow_id: str, node_id: str) -> dict[str, str]:
 def node_config_index_keys(org_id: str, type_: str, flow_id: str, node_id: str) -> dict[str, str]:
     """gsi1: every configured node of a type (the impact of changing that type)."""
     return {"gsi1pk": f"ORG#{org_id}#TYPE#{type_}", "gsi1sk": f"FLOW#{flow_id}#NODE#{node_id}"}
+
+
+VERSION_PREFIX = "V#"
+
+
+def agent_versions_partition(org_id: str, agent_id: str) -> str:
+    return f"ORG#{org_id}#AGENT#{agent_id}"
+
+
+def agent_version_key(org_id: str, agent_id: str, number: int) -> dict[str, str]:
+    """`agent-versions`: one partition per agent, versions in number order."""
+    return {"pk": agent_versions_partition(org_id, agent_id), "sk": f"{VERSION_PREFIX}{number:08d}"}

@@ -10,6 +10,7 @@ from adapters.dynamodb.agents.node_configs import (
     DynamoNodeConfigRepository,
     DynamoNodeTypeRepository,
 )
+from adapters.dynamodb.agents.versions import DynamoAgentVersionRepository
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.offload import Offloader
@@ -31,3 +32,4 @@ class DynamoAgentsUnitOfWork(DynamoUnitOfWork):
         self.flows = DynamoFlowRepository(self, **shared)
         self.node_types = DynamoNodeTypeRepository(self, **shared)
         self.node_configs = DynamoNodeConfigRepository(self, **shared)
+        self.versions = DynamoAgentVersionRepository(self, **shared)

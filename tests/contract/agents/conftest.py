@@ -17,7 +17,10 @@ from domains.agents.ports import AgentsUnitOfWork
 from tests.contract.moto_tables import empty_tables, moto_tables
 from tests.fakes.agents import AgentsStore, InMemoryAgentsUnitOfWork
 
-TABLES = tuple(table_def(n) for n in ("agents", "agent-flows", "flow-node-configs", "system-logs"))
+TABLES = tuple(
+    table_def(n)
+    for n in ("agents", "agent-flows", "flow-node-configs", "agent-versions", "system-logs")
+)
 CURSOR_SECRET = b"agents-contract-cursor-secret-012345"
 
 
