@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.dynamodb.agents.admin import DynamoAgentsStaffBrowser, DynamoPromptsStaffBrowser
 from adapters.dynamodb.agents.project_access import ProjectServiceAccess
 from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
 from adapters.dynamodb.agents.uow import DynamoAgentsUnitOfWork
@@ -43,9 +44,11 @@ from adapters.security.passwords import DjangoPasswordHasher
 from adapters.validation.json_schema import JsonSchemaValidator
 from domains.agents.prompts.selectors import PromptSelector
 from domains.agents.prompts.services import PromptService
+from domains.agents.prompts.staff import StaffPromptService
 from domains.agents.services.agents import AgentService
 from domains.agents.services.flows import FlowService
 from domains.agents.services.node_types import NodeTypeService
+from domains.agents.services.staff import StaffAgentService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
 from domains.analytics.metrics import MetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
@@ -282,6 +285,9 @@ class Agents(containers.DeclarativeContainer):
         projects=project_access,
         validator=providers.Singleton(JsonSchemaValidator),
     )
+    # The admin: staff use cases over the services above, and whole-table browsing.
+    staff_browser = providers.Singleton(DynamoAgentsStaffBrowser, uow)
+    staff = providers.Singleton(StaffAgentService, uow=uow, browser=staff_browser, agents=agents)
 
 
 class Prompts(containers.DeclarativeContainer):
@@ -301,6 +307,12 @@ class Prompts(containers.DeclarativeContainer):
     ).provider
     prompts = providers.Singleton(PromptService, uow=uow, clock=clock, usage=usage)
     selector = providers.Singleton(PromptSelector, uow=uow)
+    staff = providers.Singleton(
+        StaffPromptService,
+        browser=providers.Singleton(DynamoPromptsStaffBrowser, uow),
+        prompts=prompts,
+        selector=selector,
+    )
 
 
 class Analytics(containers.DeclarativeContainer):

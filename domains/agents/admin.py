@@ -3,4 +3,5 @@ entities in its own admin module, imported here (the site discovers `domains.age
 
 from __future__ import annotations
 
+from domains.agents import admin_agents as _agents_admin  # noqa: F401
 from domains.agents.prompts import admin as _prompts_admin  # noqa: F401

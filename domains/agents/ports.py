@@ -88,6 +88,22 @@ class ProjectAccess(Protocol):
         organisation's, or not visible to the caller."""
 
 
+class AgentsStaffBrowser(Protocol):
+    """Browsing for staff (the admin), never serving an API request: every organisation's
+    agents or custom node types are paginated Scans; an organisation's agents of every
+    status a Query of its partition, a project's of one status its index with a filter."""
+
+    def agents(self, page: PageRequest, *, status: str | None = None) -> Page[Agent]: ...
+
+    def org_agents(self, org_id: str, page: PageRequest) -> Page[Agent]: ...
+
+    def project_agents(
+        self, org_id: str, project_id: str, page: PageRequest, *, status: str | None = None
+    ) -> Page[Agent]: ...
+
+    def node_types(self, page: PageRequest) -> Page[CustomNodeType]: ...
+
+
 class AgentsUnitOfWork(UnitOfWork, Protocol):
     agents: AgentRepository
     flows: FlowRepository

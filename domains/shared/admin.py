@@ -81,6 +81,17 @@ class AdminAction:
     bulk: bool = True
 
 
+@dataclass(frozen=True)
+class Link:
+    """A column (and detail) shown as a link to another entity's change page: `key` makes
+    that entity's URL key from this one (an agent's flow links to its agent)."""
+
+    column: str
+    context: str
+    entity: str
+    key: Callable[[Any], str]
+
+
 Lister = Callable[[AdminCall, ListQuery], Page[Any]]
 Getter = Callable[[AdminCall, str], Any]
 Saver = Callable[[AdminCall, "str | None", dict[str, Any], int], Any]
@@ -116,6 +127,7 @@ class EntityAdmin:
     feature: str = "base"
     add: bool = True
     delete_note: str = ""  # what else a deletion ends, said on the confirmation page
+    links: tuple[Link, ...] = ()
 
     @property
     def can_add(self) -> bool:

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 
 from domains.shared.admin import AdminCall, EntityAdmin, ListQuery, registry
 from domains.shared.errors import (
@@ -81,6 +82,16 @@ def display(value: Any) -> str:
     if isinstance(value, set | frozenset | list | tuple):
         return ", ".join(sorted(str(v) for v in value))
     return str(value)
+
+
+def _cell(entity: EntityAdmin, item: Any, name: str) -> str:
+    """The attribute as text, a link where the entity links that column to another page."""
+    text = display(getattr(item, name, None))
+    link = next((li for li in entity.links if li.column == name), None)
+    if link is None:
+        return text
+    url = reverse("admin:entity_change", args=[link.context, link.entity, link.key(item)])
+    return format_html('<a href="{}" class="related-link">{}</a>', url, text)
 
 
 def _fetch(entity: EntityAdmin, call: AdminCall, key: str) -> Any:
@@ -158,7 +169,7 @@ def changelist(request: HttpRequest, context: str, entity: str) -> HttpResponse:
         url = None
         if admin_entity.get is not None:
             url = reverse("admin:entity_change", args=[context, entity, key])
-        cells = [display(getattr(item, c, None)) for c in admin_entity.columns]
+        cells = [_cell(admin_entity, item, c) for c in admin_entity.columns]
         rows.append({"key": key, "url": url, "cells": cells})
     filters = [
         {"spec": f, "value": query.filters.get(f.name, ""), "links": _filter_links(request, f)}
@@ -216,7 +227,7 @@ def _details(entity: EntityAdmin, item: Any) -> list[tuple[str, str]]:
     names = list(getattr(item, "__dataclass_fields__", {})) or list(entity.columns)
     hidden = ("password_hash", "secret_hash", "token_hash")
     shown = [n for n in names if n not in hidden]
-    return [(n.replace("_", " "), display(getattr(item, n, None))) for n in shown]
+    return [(n.replace("_", " "), _cell(entity, item, n)) for n in shown]
 
 
 def change(request: HttpRequest, context: str, entity: str, key: str) -> HttpResponse:

@@ -66,6 +66,13 @@ class PromptAliasRepository(Protocol):
     def remove(self, alias: PromptAlias) -> None: ...
 
 
+class PromptsStaffBrowser(Protocol):
+    """Browsing for staff (the admin), never serving an API request: every organisation's
+    prompts are a paginated Scan (an organisation's are its index)."""
+
+    def prompts(self, page: PageRequest, *, visibility: str | None = None) -> Page[Prompt]: ...
+
+
 class PromptsUnitOfWork(UnitOfWork, Protocol):
     prompts: PromptRepository
     versions: PromptVersionRepository

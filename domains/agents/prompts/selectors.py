@@ -21,9 +21,9 @@ from domains.shared.ids import is_valid_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
 from domains.shared.tags import check_tags
-from domains.shared.tenancy import TenantContext
+from domains.shared.tenancy import STAFF_ROLE, TenantContext
 
-ADMIN_ROLES = ("owner", "admin")
+ADMIN_ROLES = ("owner", "admin", STAFF_ROLE)  # staff in the admin act as the organisation's
 
 
 def org_admin(ctx: TenantContext) -> bool:

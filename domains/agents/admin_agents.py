@@ -1,0 +1,206 @@
+"""The agent builder in the admin (feature `agent_builder`): agents, their flows' summaries
+(read only) and the organisations' custom node types (read only). Everything goes through
+the staff service, which changes agents through the API's own services; items are keyed
+`<org id>:<agent id>` (node types `<org id>:<type>`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domains.agents.model import AGENT_STATUSES, invalid
+from domains.agents.services.staff import StaffAgentService
+from domains.shared.admin import (
+    ORG_FILTER,
+    AdminAction,
+    AdminCall,
+    EntityAdmin,
+    FormField,
+    Link,
+    ListFilter,
+    ListQuery,
+    register,
+    split_key,
+)
+from domains.shared.pagination import Page
+from domains.shared.web import service
+
+CONTEXT = "agents"
+FEATURE = "agent_builder"
+
+
+def _staff() -> StaffAgentService:
+    return service("agents").staff()  # type: ignore[no-any-return]
+
+
+def who(call: AdminCall) -> dict[str, Any]:
+    return {"principal": call.principal, "request_id": call.request_id}
+
+
+def pair(key: str, name: str) -> dict[str, Any]:
+    org_id, item_id = split_key(key, 2)
+    return {"org_id": org_id, name: item_id}
+
+
+def searched(q: ListQuery) -> str:
+    """The key searched for: `<id>` with an organisation chosen, or `<org id>:<id>` (items
+    live in their organisation's partition)."""
+    org_id, _, item_id = q.search.rpartition(":")
+    org_id = (org_id or q.filter(ORG_FILTER) or "").strip()
+    if not org_id:
+        raise invalid("q", "choose an organisation, or search <organisation id>:<id>")
+    return f"{org_id}:{item_id.strip()}".upper()
+
+
+def choices(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((v, v.capitalize()) for v in values)
+
+
+def tags_of(text: str) -> list[str]:
+    return [t for t in (part.strip() for part in text.split(",")) if t]
+
+
+def _by_agent(call: AdminCall, q: ListQuery) -> dict[str, Any]:
+    return {
+        "principal": call.principal,
+        "page": q.page,
+        "org_id": q.filter(ORG_FILTER),
+        "project_id": q.filter("project"),
+        "status": q.filter("status"),
+    }
+
+
+AGENT_FILTERS = (
+    ListFilter("project", "Project id"),
+    ListFilter("status", "Status", choices(AGENT_STATUSES)),
+)
+
+# -- agents ------------------------------------------------------------------------------------
+
+
+def _get_agent(call: AdminCall, key: str) -> Any:
+    return _staff().get_agent(principal=call.principal, **pair(key, "agent_id"))
+
+
+def _list_agents(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        return Page([_get_agent(call, searched(q))])
+    return _staff().list_agents(**_by_agent(call, q))
+
+
+def _archive(call: AdminCall, keys: list[str]) -> str:
+    pairs = [(org_id, agent_id) for org_id, agent_id in (split_key(k, 2) for k in keys)]
+    done = _staff().archive_agents(**who(call), keys=pairs)
+    skipped = f" Skipped {'; '.join(done.skipped)}." if done.skipped else ""
+    return f"{done.changed} agent(s) archived.{skipped}"
+
+
+AGENTS = EntityAdmin(
+    context=CONTEXT,
+    name="agents",
+    label="Agents",
+    columns=("name", "status", "project_id", "tags", "org_id", "updated_at", "id"),
+    list=_list_agents,
+    get=_get_agent,
+    key=lambda a: f"{a.org_id}:{a.id}",
+    fields=(
+        FormField("name"),
+        FormField("description", "textarea", required=False),
+        FormField(
+            "status",
+            "choice",
+            choices=AGENT_STATUSES,
+            help="archive with the Archive action; an archived agent stays archived",
+        ),
+        FormField("tags", required=False, help="comma-separated: a-z 0-9 _ . : -"),
+    ),
+    save=lambda call, key, values, version: _staff().update_agent(
+        **who(call),
+        **pair(key or "", "agent_id"),
+        expected_version=version,
+        name=values["name"],
+        description=values.get("description") or "",
+        tags=tags_of(values.get("tags") or ""),
+        status=values["status"],
+    ),
+    delete=lambda call, key, version: _staff().delete_agent(
+        **who(call), **pair(key, "agent_id"), expected_version=version
+    ),
+    initial=lambda a: {
+        "name": a.name,
+        "description": a.description,
+        "status": a.status,
+        "tags": ", ".join(sorted(a.tags)),
+    },
+    add=False,
+    filters=AGENT_FILTERS,
+    search_help="an agent id, with an organisation chosen (or <organisation id>:<id>)",
+    actions=(AdminAction("archive", "Archive", _archive),),
+    tenant_owned=True,
+    feature=FEATURE,
+    delete_note="Its flow and every node configuration of the flow are deleted with it.",
+    links=(Link("flow_id", CONTEXT, "flows", lambda a: f"{a.org_id}:{a.id}"),),
+)
+
+# -- flows (read only) -------------------------------------------------------------------------
+
+
+def _get_flow(call: AdminCall, key: str) -> Any:
+    return _staff().get_flow(principal=call.principal, **pair(key, "agent_id"))
+
+
+def _list_flows(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        return Page([_get_flow(call, searched(q))])
+    return _staff().list_flows(**_by_agent(call, q))
+
+
+FLOWS = EntityAdmin(
+    context=CONTEXT,
+    name="flows",
+    label="Flows",
+    columns=("agent_name", "nodes", "edges", "version", "agent_status", "updated_at", "agent_id"),
+    list=_list_flows,
+    get=_get_flow,
+    key=lambda f: f"{f.org_id}:{f.agent_id}",
+    add=False,
+    filters=AGENT_FILTERS,
+    search_help="an agent id, with an organisation chosen (or <organisation id>:<agent id>)",
+    tenant_owned=True,
+    feature=FEATURE,
+    links=(Link("agent_id", CONTEXT, "agents", lambda f: f"{f.org_id}:{f.agent_id}"),),
+)
+
+# -- custom node types (read only) -------------------------------------------------------------
+
+
+def _get_node_type(call: AdminCall, key: str) -> Any:
+    return _staff().get_node_type(principal=call.principal, **pair(key, "type_"))
+
+
+def _list_node_types(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        org_id, _, type_ = q.search.rpartition(":")
+        org_id = (org_id or q.filter(ORG_FILTER) or "").strip().upper()
+        if not org_id:
+            raise invalid("q", "choose an organisation, or search <organisation id>:<type>")
+        return Page([_get_node_type(call, f"{org_id}:{type_.strip()}")])
+    return _staff().list_node_types(
+        principal=call.principal, page=q.page, org_id=q.filter(ORG_FILTER)
+    )
+
+
+NODE_TYPES = EntityAdmin(
+    context=CONTEXT,
+    name="node-types",
+    label="Custom node types",
+    columns=("type", "org_id", "created_by", "created_at"),
+    list=_list_node_types,
+    get=_get_node_type,
+    key=lambda t: f"{t.org_id}:{t.type}",
+    add=False,
+    search_help="a node type, with an organisation chosen (or <organisation id>:<type>)",
+    tenant_owned=True,
+    feature=FEATURE,
+)
+
+register(AGENTS, FLOWS, NODE_TYPES)
