@@ -26,6 +26,7 @@ from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
+from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.outbox import DynamoOutbox
 from adapters.dynamodb.projects.admin import DynamoProjectsStaffBrowser
@@ -65,6 +66,9 @@ from domains.identity.services.settings import SettingsService
 from domains.identity.services.staff import StaffService
 from domains.identity.services.staff_tenants import StaffTenantService
 from domains.identity.services.tenancy import MembershipTenantResolver
+from domains.lab.registry.lifecycle import ModelLifecycleService
+from domains.lab.registry.selectors import RegistrySelector
+from domains.lab.registry.services import ModelRegistryService
 from domains.projects.selectors import DashboardSelector
 from domains.projects.services.members import PROJECT, WORKSPACE, MemberService
 from domains.projects.services.projects import ProjectService
@@ -315,6 +319,32 @@ class Prompts(containers.DeclarativeContainer):
     )
 
 
+class LabRegistry(containers.DeclarativeContainer):
+    """The model registry (feature `ai_lab`): models, versions, stages, deployments, aliases
+    and metrics; project roles from the projects context through the lab's ProjectAccess."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    project_service = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoRegistryUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    project_access = providers.Singleton(ProjectServiceAccess, project_service)
+    models = providers.Singleton(
+        ModelRegistryService, uow=uow, clock=clock, projects=project_access
+    )
+    lifecycle = providers.Singleton(
+        ModelLifecycleService, uow=uow, clock=clock, projects=project_access
+    )
+    selector = providers.Singleton(RegistrySelector, uow=uow, projects=project_access)
+
+
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
     events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
@@ -408,6 +438,13 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Container(Usage, config=config, gateways=gateways, clock=identity.clock)
     prompts = providers.Container(
         Prompts, config=config, gateways=gateways, clock=identity.clock, usage=usage.recorder
+    )
+    lab_registry = providers.Container(
+        LabRegistry,
+        config=config,
+        gateways=gateways,
+        clock=identity.clock,
+        project_service=projects.projects,
     )
     analytics = providers.Container(Analytics, gateways=gateways)
     costs = providers.Container(Costs, config=config, gateways=gateways, clock=identity.clock)

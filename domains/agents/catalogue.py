@@ -106,6 +106,10 @@ BUILTIN_NODE_TYPES: dict[str, dict[str, Any]] = {
                 "template": {**_TEXT, "default": ""},
                 "prompt_id": {"type": ["string", "null"], "default": None},
                 "pin": {"type": ["string", "null"], "default": None},
+                # A pin on a prompt of the library (an alias wins over a number); publishing
+                # an agent version resolves it to the concrete prompt_version it names.
+                "prompt_version": {"type": ["integer", "null"], "minimum": 1, "default": None},
+                "prompt_alias": {"type": ["string", "null"], "maxLength": 40, "default": None},
             },
         ),
         _type(

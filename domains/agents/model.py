@@ -58,6 +58,7 @@ class Agent:
     tags: frozenset[str] = frozenset()
     status: str = "draft"
     version: int = 0
+    published_version: int = 0  # the newest agent version's number (0: none published)
 
     def archived(self, at: datetime) -> Agent:
         return replace(self, status="archived", updated_at=at)

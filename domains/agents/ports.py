@@ -64,6 +64,14 @@ class NodeConfigRepository(Protocol):
     def put(self, config: NodeConfig) -> None:
         """Stage the config over `config.version` (0: new; PreconditionFailed if stale)."""
 
+    def list_flow(self, org_id: str, flow_id: str) -> list[NodeConfig]:
+        """Every stored config of a flow, by node id (consistent reads of its partition)."""
+
+    def replace_flow(self, org_id: str, flow_id: str, configs: list[NodeConfig]) -> None:
+        """Make the flow's stored configs exactly `configs` (each at its stored version plus
+        one; configs of other nodes deleted), in transactions of their own after the flow's
+        (a flow of hundreds of nodes passes one transaction's 100 writes). Rerunnable."""
+
     def purge_flow(self, org_id: str, flow_id: str) -> None:
         """Delete every node config of a deleted flow, in transactions of their own after the
         flow's. Configs of a missing flow are never read, so a purge cut short leaves nothing

@@ -40,6 +40,7 @@ class AgentOut(Schema):
     created_at: datetime
     updated_at: datetime
     version: int
+    published_version: int = 0
     my_role: str | None = None
 
 

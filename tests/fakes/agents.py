@@ -140,6 +140,23 @@ class InMemoryNodeConfigs(FakeRepository):
     def get(self, org_id: str, flow_id: str, node_id: str) -> NodeConfig | None:
         return copy.deepcopy(self._s.node_configs.get((org_id, flow_id, node_id)))  # type: ignore[no-any-return]
 
+    def list_flow(self, org_id: str, flow_id: str) -> list[NodeConfig]:
+        ours = [c for k, c in self._s.node_configs.items() if k[:2] == (org_id, flow_id)]
+        return copy.deepcopy(sorted(ours, key=lambda c: c.node_id))
+
+    def replace_flow(self, org_id: str, flow_id: str, configs: list[NodeConfig]) -> None:
+        """At once, outside the unit of work, as the store's (chunked) writes are."""
+        wanted = {c.node_id: c for c in configs}
+        for key in [k for k in self._s.node_configs if k[:2] == (org_id, flow_id)]:
+            if key[2] not in wanted:
+                del self._s.node_configs[key]
+        for node_id, config in wanted.items():
+            key = (org_id, flow_id, node_id)
+            old = self._s.node_configs.get(key)
+            if old is None or (old.type, old.config) != (config.type, config.config):
+                version = old.version + 1 if old else 1
+                self._s.node_configs[key] = replace(copy.deepcopy(config), version=version)
+
     def purge_flow(self, org_id: str, flow_id: str) -> None:
         """At once, outside the unit of work, as the store's purge is."""
         for key in [k for k in self._s.node_configs if k[:2] == (org_id, flow_id)]:

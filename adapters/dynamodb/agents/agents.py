@@ -43,6 +43,7 @@ class DynamoAgentRepository(StagedRepository[Agent]):
             "description": entity.description,
             "tags": set(entity.tags),
             "status": entity.status,
+            "published_version": entity.published_version,
             "created_by": entity.created_by,
             "created_at": entity.created_at,
             "updated_at": entity.updated_at,
@@ -62,6 +63,7 @@ class DynamoAgentRepository(StagedRepository[Agent]):
             tags=frozenset(item.get("tags", ())),
             status=item["status"],
             version=item.get("version", 0),
+            published_version=int(item.get("published_version", 0)),
         )
 
     def get(self, org_id: str, agent_id: str) -> Agent | None:

@@ -6,6 +6,7 @@ Decimal)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
@@ -87,6 +88,37 @@ class DynamoNodeConfigRepository(StagedRepository[NodeConfig]):
 
     def get(self, org_id: str, flow_id: str, node_id: str) -> NodeConfig | None:
         return self._get(node_config_key(org_id, flow_id, node_id))
+
+    def list_flow(self, org_id: str, flow_id: str) -> list[NodeConfig]:
+        partition = node_config_key(org_id, flow_id, "")
+        where = Key("pk").eq(partition["pk"]) & Key("sk").begins_with(partition["sk"])
+        found: list[NodeConfig] = []
+        cursor = None
+        while True:
+            page = self._query_page(where, page=PageRequest(100, cursor), consistent=True)
+            found += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                return sorted(found, key=lambda c: c.node_id)
+
+    def replace_flow(self, org_id: str, flow_id: str, configs: list[NodeConfig]) -> None:
+        stored = {c.node_id: c for c in self.list_flow(org_id, flow_id)}
+        wanted = {c.node_id: c for c in configs}
+        writes: list[tuple[str, NodeConfig]] = [
+            ("delete", c) for node_id, c in stored.items() if node_id not in wanted
+        ]
+        for node_id, config in wanted.items():
+            old = stored.get(node_id)
+            if old is None or (old.type, old.config) != (config.type, config.config):
+                writes.append(("put", replace(config, version=old.version if old else 0)))
+        for start in range(0, len(writes), PURGE_CHUNK):
+            tx = self._transaction()
+            for kind, config in writes[start : start + PURGE_CHUNK]:
+                if kind == "delete":
+                    tx.delete(self.table, node_config_key(org_id, flow_id, config.node_id))
+                else:  # last writer wins; the version still moves, so a held ETag is stale
+                    tx.put(self.table, {**self.to_item(config), "version": config.version + 1})
+            tx.commit()
 
     def purge_flow(self, org_id: str, flow_id: str) -> None:
         # Consistent reads: an eventually consistent Query may list a config deleted already.

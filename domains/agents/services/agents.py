@@ -161,7 +161,8 @@ class AgentService:
     def delete(
         self, *, ctx: TenantContext, agent_id: str, expected_version: int | None = None
     ) -> None:
-        """Needs admin on the project; the agent's flow goes with it."""
+        """Needs admin on the project; the agent's flow goes with it, its node configs and
+        versions after it."""
         ctx.require(Permission.AGENT_WRITE)
         now = self._clock.now()
         with self._uow() as uow:
@@ -174,6 +175,7 @@ class AgentService:
             self._record(uow, ctx, agent, "delete", "Deleted", now, name=agent.name)
             uow.commit()
             uow.node_configs.purge_flow(ctx.org_id, agent.flow_id)
+            uow.versions.purge_agent(ctx.org_id, agent.id)
 
     @staticmethod
     def _record(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domains.agents.model import NodeConfig
 from domains.agents.ports import AgentsUnitOfWork
 from domains.agents.versions import AgentVersion
 from domains.shared.errors import Conflict
@@ -92,3 +93,33 @@ def test_purging_an_agent_deletes_its_versions_only(agents: Uow) -> None:
         u.versions.purge_agent(ORG, agent)  # rerunnable
         assert u.versions.list(ORG, agent, PageRequest(5)).items == []
         assert u.versions.get(ORG, other, 1) == _version(other, 1)
+
+
+def _config(flow: str, node: str, **config: object) -> NodeConfig:
+    return NodeConfig(ORG, flow, node, "llm_call", dict(config), T0, "ada")
+
+
+def test_a_flows_configs_are_listed_and_replaced_whole(agents: Uow) -> None:
+    flow, other = new_id(), new_id()
+    with agents() as u:
+        for node in ("a", "b", "c"):
+            u.node_configs.put(_config(flow, node, model=node))
+        u.node_configs.put(_config(other, "a", model="x"))
+        u.commit()
+    with agents() as u:
+        assert [(c.node_id, c.version) for c in u.node_configs.list_flow(ORG, flow)] == [
+            ("a", 1),
+            ("b", 1),
+            ("c", 1),
+        ]
+        kept = [_config(flow, "a", model="a"), _config(flow, "b", model="B", temperature=0.5)]
+        news = [_config(flow, f"n{i:02d}", model="new") for i in range(30)]  # two chunks
+        u.node_configs.replace_flow(ORG, flow, [*kept, *news])
+        u.node_configs.replace_flow(ORG, flow, [*kept, *news])  # rerunnable: nothing moves
+        listed = {c.node_id: c for c in u.node_configs.list_flow(ORG, flow)}
+        assert sorted(listed) == sorted(["a", "b", *(f"n{i:02d}" for i in range(30))])
+        assert listed["a"].version == 1  # unchanged: not written
+        assert (listed["b"].version, listed["b"].config) == (2, {"model": "B", "temperature": 0.5})
+        assert listed["n07"].version == 1
+        assert u.node_configs.get(ORG, flow, "c") is None
+        assert [c.node_id for c in u.node_configs.list_flow(ORG, other)] == ["a"]
