@@ -1,0 +1,1 @@
+"""Agent execution history: runs logged by the agent runtime, kept 180 days."""
