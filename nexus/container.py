@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 from adapters.dynamodb.agents.admin import DynamoAgentsStaffBrowser, DynamoPromptsStaffBrowser
 from adapters.dynamodb.agents.project_access import ProjectServiceAccess
 from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
+from adapters.dynamodb.agents.runs import DynamoRunsUnitOfWork
 from adapters.dynamodb.agents.uow import DynamoAgentsUnitOfWork
 from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
@@ -45,6 +46,8 @@ from adapters.security.passwords import DjangoPasswordHasher
 from adapters.validation.json_schema import JsonSchemaValidator
 from domains.agents.prompts.selectors import PromptSelector
 from domains.agents.prompts.services import PromptService
+from domains.agents.runs.selectors import RunSelector
+from domains.agents.runs.services import RunService
 from domains.agents.prompts.staff import StaffPromptService
 from domains.agents.services.agents import AgentService
 from domains.agents.services.flows import FlowService
@@ -345,6 +348,29 @@ class LabRegistry(containers.DeclarativeContainer):
     selector = providers.Singleton(RegistrySelector, uow=uow, projects=project_access)
 
 
+class Runs(containers.DeclarativeContainer):
+    """The agents' execution history (feature `agent_builder`): runs logged and read through
+    the agent's project role (ProjectAccess), each counted through `usage`."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    usage = providers.Dependency()
+    project_access = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoRunsUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    service = providers.Singleton(
+        RunService, uow=uow, clock=clock, projects=project_access, usage=usage
+    )
+    selector = providers.Singleton(RunSelector, uow=uow, projects=project_access)
+
+
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
     events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
@@ -445,6 +471,14 @@ class Container(containers.DeclarativeContainer):
         gateways=gateways,
         clock=identity.clock,
         project_service=projects.projects,
+    )
+    runs = providers.Container(
+        Runs,
+        config=config,
+        gateways=gateways,
+        clock=identity.clock,
+        usage=usage.recorder,
+        project_access=agents.project_access,
     )
     analytics = providers.Container(Analytics, gateways=gateways)
     costs = providers.Container(Costs, config=config, gateways=gateways, clock=identity.clock)
