@@ -17,6 +17,7 @@ TABLE = "agent-execution-history"
 RUN_PREFIX = "RUN#"
 IDEM_PREFIX = "IDEM#"
 AFTER_ALL = "~"  # sorts after every digit and '#': the open upper end of a range
+BEFORE_ALL = "0"  # no time sorts before it (a key value cannot be empty)
 
 
 def agent_runs_partition(org_id: str, agent_id: str) -> str:
@@ -43,7 +44,7 @@ def replay_key(org_id: str, agent_id: str, actor: str, key: str) -> dict[str, st
 def stamp_bounds(low: datetime | None, high: datetime | None) -> tuple[str, str]:
     """The sort-key range of runs started in [low, high] (either end open), without prefix."""
     return (
-        isoformat(low) if low else "",
+        isoformat(low) if low else BEFORE_ALL,
         f"{isoformat(high)}#{AFTER_ALL}" if high else AFTER_ALL,
     )
 

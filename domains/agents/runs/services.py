@@ -71,7 +71,7 @@ class RunService:
                     idempotency_key,
                     run.id,
                     draft.fingerprint(),
-                    run.expires_at,
+                    run.expires_at.replace(microsecond=0),  # a TTL is whole seconds
                 )
             uow.runs.add(run, replay)
             self._record(uow, ctx, run)
