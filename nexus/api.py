@@ -14,6 +14,7 @@ from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
 from domains.lab.registry import api as lab_registry_api
+from domains.lab.tracking import api as tracking_api
 from domains.projects import api as projects_api
 from domains.projects import api_members as project_members_api
 from nexus import __version__, health, problems
@@ -55,4 +56,5 @@ if "analytics" in config().features:
     api.add_router("/", analytics_dashboard_api.router)
     api.add_router("/", api_costs.router)
 if "ai_lab" in config().features:
+    api.add_router("/", tracking_api.router)
     api.add_router("/", lab_registry_api.router)

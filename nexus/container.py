@@ -28,6 +28,8 @@ from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
+from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
+from adapters.dynamodb.lab.tracking_metrics import DynamoMetricStore
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.outbox import DynamoOutbox
 from adapters.dynamodb.projects.admin import DynamoProjectsStaffBrowser
@@ -72,6 +74,9 @@ from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.lab.registry.lifecycle import ModelLifecycleService
 from domains.lab.registry.selectors import RegistrySelector
 from domains.lab.registry.services import ModelRegistryService
+from domains.lab.tracking.services.experiments import ExperimentService
+from domains.lab.tracking.services.metrics import MetricService
+from domains.lab.tracking.services.runs import ExperimentRunService
 from domains.projects.selectors import DashboardSelector
 from domains.projects.services.members import PROJECT, WORKSPACE, MemberService
 from domains.projects.services.projects import ProjectService
@@ -371,6 +376,33 @@ class Runs(containers.DeclarativeContainer):
     selector = providers.Singleton(RunSelector, uow=uow, projects=project_access)
 
 
+class LabTracking(containers.DeclarativeContainer):
+    """Experiment tracking (feature `ai_lab`): experiments, runs, params and packed metric
+    series; project roles from the projects context through the lab's ProjectAccess."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    project_service = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoTrackingUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    project_access = providers.Singleton(ProjectServiceAccess, project_service)
+    metric_store = providers.Singleton(DynamoMetricStore, gateways.dynamo)
+    experiments = providers.Singleton(
+        ExperimentService, uow=uow, clock=clock, projects=project_access
+    )
+    runs = providers.Singleton(ExperimentRunService, uow=uow, clock=clock, projects=project_access)
+    metrics = providers.Singleton(
+        MetricService, uow=uow, store=metric_store, projects=project_access
+    )
+
+
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
     events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
@@ -479,6 +511,13 @@ class Container(containers.DeclarativeContainer):
         clock=identity.clock,
         usage=usage.recorder,
         project_access=agents.project_access,
+    )
+    lab_tracking = providers.Container(
+        LabTracking,
+        config=config,
+        gateways=gateways,
+        clock=identity.clock,
+        project_service=projects.projects,
     )
     analytics = providers.Container(Analytics, gateways=gateways)
     costs = providers.Container(Costs, config=config, gateways=gateways, clock=identity.clock)

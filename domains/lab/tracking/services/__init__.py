@@ -1,0 +1,1 @@
+"""Tracking use cases: experiments, runs, and metric logging and history."""
