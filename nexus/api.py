@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from domains.agents import api as agents_api
 from domains.agents import api_nodes as agent_nodes_api
+from domains.agents import api_versions as agent_versions_api
 from domains.agents.prompts import api as prompts_api
 from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
@@ -50,6 +51,7 @@ if "project_management" in config().features:
 if "agent_builder" in config().features:
     api.add_router("/", agents_api.router)
     api.add_router("/", agent_nodes_api.router)
+    api.add_router("/", agent_versions_api.router)
     api.add_router("/", prompts_api.router)
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)

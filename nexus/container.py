@@ -9,6 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.dynamodb.agents.admin import DynamoAgentsStaffBrowser, DynamoPromptsStaffBrowser
 from adapters.dynamodb.agents.project_access import ProjectServiceAccess
+from adapters.dynamodb.agents.prompt_pins import PromptLibraryPins
 from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
 from adapters.dynamodb.agents.runs import DynamoRunsUnitOfWork
 from adapters.dynamodb.agents.uow import DynamoAgentsUnitOfWork
@@ -55,6 +56,7 @@ from domains.agents.services.agents import AgentService
 from domains.agents.services.flows import FlowService
 from domains.agents.services.node_types import NodeTypeService
 from domains.agents.services.staff import StaffAgentService
+from domains.agents.services.versions import AgentVersionService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
 from domains.analytics.metrics import MetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
@@ -296,6 +298,22 @@ class Agents(containers.DeclarativeContainer):
         clock=clock,
         projects=project_access,
         validator=providers.Singleton(JsonSchemaValidator),
+    )
+    # Versions: publishing resolves prompt pins on the prompts library (its own ports).
+    prompts_uow = providers.Factory(
+        DynamoPromptsUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    versions = providers.Singleton(
+        AgentVersionService,
+        uow=uow,
+        clock=clock,
+        projects=project_access,
+        validator=providers.Singleton(JsonSchemaValidator),
+        pins=providers.Singleton(PromptLibraryPins, prompts_uow),
     )
     # The admin: staff use cases over the services above, and whole-table browsing.
     staff_browser = providers.Singleton(DynamoAgentsStaffBrowser, uow)
