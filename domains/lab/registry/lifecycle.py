@@ -72,10 +72,9 @@ class ModelLifecycleService:
                 return target, None
             if PRODUCTION in (wanted, target.stage):
                 ctx.require(Permission.MODEL_DEPLOY)
-            now = self._clock.now()
-            changed = target.staged(wanted, at=now)
-            uow.versions.save(changed)
             replaced = self._move_pointer(uow, model, target, wanted)
+            changed = target.staged(wanted, at=self._clock.now())
+            uow.versions.save(changed)
             self._record(
                 uow,
                 ctx,
@@ -94,19 +93,15 @@ class ModelLifecycleService:
         self, uow: RegistryUnitOfWork, model: RegisteredModel, target: ModelVersion, wanted: str
     ) -> ModelVersion | None:
         """Stage the pointer's move (and the replaced version's archiving) for `target`
-        entering or leaving production; returns the replaced version, staged."""
+        entering or leaving production; returns the replaced version, staged. The pointer
+        is staged first: when a racing promotion won, its refusal is the one reported
+        (Conflict), not the staleness of a version it also changed."""
         pointer = uow.stages.get(model.org_id, model.id, PRODUCTION)
         now = self._clock.now()
         if wanted != PRODUCTION:
             if pointer is not None and pointer.number == target.number:
                 uow.stages.remove(pointer)
             return None
-        replaced = None
-        if pointer is not None and pointer.number != target.number:
-            holder = uow.versions.get(model.org_id, model.id, pointer.number, consistent=True)
-            if holder is not None and holder.stage == PRODUCTION:
-                replaced = holder.staged(REPLACED_STAGE, at=now)
-                uow.versions.save(replaced)
         moved = StagePointer(
             model.org_id,
             model.id,
@@ -116,6 +111,12 @@ class ModelLifecycleService:
             pointer.version if pointer else 0,
         )
         uow.stages.move(moved, previous=pointer)
+        replaced = None
+        if pointer is not None and pointer.number != target.number:
+            holder = uow.versions.get(model.org_id, model.id, pointer.number, consistent=True)
+            if holder is not None and holder.stage == PRODUCTION:
+                replaced = holder.staged(REPLACED_STAGE, at=now)
+                uow.versions.save(replaced)
         return replaced
 
     def deploy(
