@@ -145,6 +145,9 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/models/registry"),
         ("POST", "/api/models/{id}/versions"),
         ("POST", "/api/models/{id}/metrics"),
+        ("POST", "/api/experiments"),
+        ("POST", "/api/experiments/{id}/runs"),
+        ("POST", "/api/experiments/{id}/runs/{runId}/metrics"),
     }
 
 
