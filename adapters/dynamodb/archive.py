@@ -62,7 +62,10 @@ class ArchiveSpec:
 
 
 # The registry of archivable tables: one line per table (see the module docstring).
-ARCHIVABLE: tuple[ArchiveSpec, ...] = (ArchiveSpec("system-logs", index="gsi3"),)
+ARCHIVABLE: tuple[ArchiveSpec, ...] = (
+    ArchiveSpec("system-logs", index="gsi3"),
+    ArchiveSpec("agent-execution-history", index="gsi4"),
+)
 
 
 def expiry_keys(expires: datetime, row_id: str) -> tuple[str, str]:

@@ -141,6 +141,7 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/prompts/{prompt_id}/versions"),
         ("POST", "/api/projects/{project_id}/agents"),
         ("POST", "/api/nodes/types"),
+        ("POST", "/api/agents/{agentId}/runs"),
         ("POST", "/api/agents/{agent_id}/versions"),
         ("POST", "/api/models/registry"),
         ("POST", "/api/models/{id}/versions"),
