@@ -8,6 +8,7 @@ from domains.agents import api as agents_api
 from domains.agents import api_nodes as agent_nodes_api
 from domains.agents import api_versions as agent_versions_api
 from domains.agents.prompts import api as prompts_api
+from domains.agents.templates import api as templates_api
 from domains.agents.runs import api as runs_api
 from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
@@ -54,6 +55,7 @@ if "agent_builder" in config().features:
     api.add_router("/", agent_nodes_api.router)
     api.add_router("/", agent_versions_api.router)
     api.add_router("/", prompts_api.router)
+    api.add_router("/", templates_api.router)
     api.add_router("/", runs_api.router)
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)

@@ -11,6 +11,7 @@ from adapters.dynamodb.agents.admin import DynamoAgentsStaffBrowser, DynamoPromp
 from adapters.dynamodb.agents.project_access import ProjectServiceAccess
 from adapters.dynamodb.agents.prompt_pins import PromptLibraryPins
 from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
+from adapters.dynamodb.agents.templates_uow import DynamoTemplatesUnitOfWork
 from adapters.dynamodb.agents.runs import DynamoRunsUnitOfWork
 from adapters.dynamodb.agents.uow import DynamoAgentsUnitOfWork
 from adapters.dynamodb.analytics.costs import DynamoCostReader
@@ -55,6 +56,8 @@ from domains.agents.prompts.staff import StaffPromptService
 from domains.agents.services.agents import AgentService
 from domains.agents.services.flows import FlowService
 from domains.agents.services.node_types import NodeTypeService
+from domains.agents.templates.selectors import TemplateSelector
+from domains.agents.templates.services import TemplateService, TemplateStatsService
 from domains.agents.services.staff import StaffAgentService
 from domains.agents.services.versions import AgentVersionService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
@@ -421,6 +424,30 @@ class LabTracking(containers.DeclarativeContainer):
     )
 
 
+class Templates(containers.DeclarativeContainer):
+    """The templates marketplace (feature `agent_builder`): uses are counted through `usage`
+    and, once per TemplateUsed event, in the template's own count by `stats().consume`."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    usage = providers.Dependency()
+    project_access = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoTemplatesUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    templates = providers.Singleton(
+        TemplateService, uow=uow, clock=clock, projects=project_access, usage=usage
+    )
+    selector = providers.Singleton(TemplateSelector, uow=uow)
+    stats = providers.Singleton(TemplateStatsService, uow=uow)
+
+
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
     events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
@@ -514,6 +541,14 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Container(Usage, config=config, gateways=gateways, clock=identity.clock)
     prompts = providers.Container(
         Prompts, config=config, gateways=gateways, clock=identity.clock, usage=usage.recorder
+    )
+    templates = providers.Container(
+        Templates,
+        config=config,
+        gateways=gateways,
+        clock=identity.clock,
+        usage=usage.recorder,
+        project_access=agents.project_access,
     )
     lab_registry = providers.Container(
         LabRegistry,

@@ -17,6 +17,8 @@ def consumers() -> list[Consumer]:
     root = container()
     features = root.config().features
     found: list[Consumer] = []
+    if "agent_builder" in features and hasattr(root, "templates"):
+        found.append(root.templates.stats().consume)  # a template's uses and popularity
     if "analytics" in features and hasattr(root, "analytics"):
         found.append(root.analytics.feed().record)
         found.append(root.analytics.rollups().mark)  # after the entry is written

@@ -139,6 +139,8 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/projects/{resource_id}/members"),
         ("POST", "/api/prompts"),
         ("POST", "/api/prompts/{prompt_id}/versions"),
+        ("POST", "/api/templates"),
+        ("POST", "/api/templates/{template_id}/use"),
         ("POST", "/api/projects/{project_id}/agents"),
         ("POST", "/api/nodes/types"),
         ("POST", "/api/agents/{agentId}/runs"),

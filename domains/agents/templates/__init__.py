@@ -1,0 +1,1 @@
+"""The templates marketplace: reusable agent flows, shared in an organisation or publicly."""
