@@ -18,6 +18,7 @@ from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
 from adapters.dynamodb.analytics.jobs import DynamoActiveOrganisations
 from adapters.dynamodb.analytics.rollups import DynamoDirtyPeriods, DynamoRollupStore
+from adapters.dynamodb.analytics.runs import DynamoRunWindow
 from adapters.dynamodb.archive import Archiver
 from adapters.dynamodb.client import CallRecorder, DynamoClient
 from adapters.dynamodb.cost_flush import CostFlusher
@@ -61,7 +62,8 @@ from domains.agents.templates.services import TemplateService, TemplateStatsServ
 from domains.agents.services.staff import StaffAgentService
 from domains.agents.services.versions import AgentVersionService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
-from domains.analytics.metrics import MetricRegistry
+from domains.analytics.execution_report import ExecutionSelector
+from domains.analytics.metrics import MetricRegistry, RunMetricRegistry
 from domains.analytics.selectors import ActivityFeedSelector
 from domains.analytics.services.costs import CostReportSelector
 from domains.analytics.services.feed import ActivityFeedService
@@ -448,11 +450,18 @@ class Templates(containers.DeclarativeContainer):
     stats = providers.Singleton(TemplateStatsService, uow=uow)
 
 
+def _runs_switch(cfg: NexusConfig) -> str:
+    """Runs are rolled up when their table exists: with the agent builder on."""
+    return "on" if "agent_builder" in cfg.features else "off"
+
+
 class Analytics(containers.DeclarativeContainer):
     """The analytics context (feature `analytics`): the activity feed, recorded from domain
     events by `feed().record(event)` and read by `activity()`; roll-ups, marked due by
-    `rollups().mark(event)`, computed by the beat task and read by `dashboard()`."""
+    `rollups().mark(event)`, computed by the beat task and read by `dashboard()`; with
+    agent_builder on, agent runs too (a RunWindow over their table), read by `execution()`."""
 
+    config = providers.Dependency(instance_of=NexusConfig)
     gateways = providers.DependenciesContainer()
 
     feed_repository = providers.Singleton(
@@ -471,8 +480,15 @@ class Analytics(containers.DeclarativeContainer):
         dirty=providers.Singleton(DynamoDirtyPeriods, gateways.dynamo),
         metrics=metrics,
         organisations=providers.Singleton(DynamoActiveOrganisations, gateways.dynamo),
+        runs=providers.Selector(
+            providers.Callable(_runs_switch, config),
+            on=providers.Singleton(DynamoRunWindow, gateways.dynamo),
+            off=providers.Object(None),
+        ),
+        run_metrics=providers.Singleton(RunMetricRegistry),
     )
     dashboard = providers.Singleton(AnalyticsDashboardSelector, store=rollup_store, metrics=metrics)
+    execution = providers.Singleton(ExecutionSelector, store=rollup_store)
 
 
 class Costs(containers.DeclarativeContainer):
@@ -572,7 +588,7 @@ class Container(containers.DeclarativeContainer):
         clock=identity.clock,
         project_service=projects.projects,
     )
-    analytics = providers.Container(Analytics, gateways=gateways)
+    analytics = providers.Container(Analytics, config=config, gateways=gateways)
     costs = providers.Container(Costs, config=config, gateways=gateways, clock=identity.clock)
     tenancy = identity.tenancy
     idempotency = providers.Singleton(DynamoIdempotencyStore, gateways.dynamo, clock=identity.clock)

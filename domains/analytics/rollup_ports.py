@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Protocol
 
+from domains.analytics.execution import RunFact
 from domains.analytics.model import ActivityEntry
 from domains.analytics.rollups import DirtyHour, Rollup
 
@@ -19,6 +20,14 @@ class ActivityWindow(Protocol):
     ) -> Iterator[ActivityEntry]:
         """Every entry of the organisation made in [start, end), oldest first (a consistent,
         paginated Query of its feed partition)."""
+
+
+class RunWindow(Protocol):
+    """Agent runs read by start time (served from the runs' table when agent_builder is on)."""
+
+    def runs_between(self, org_id: str, start: datetime, end: datetime) -> Iterator[RunFact]:
+        """Every run of the organisation started in [start, end), oldest first: one paginated
+        Query per day touched of the runs' by-day index."""
 
 
 class ActiveOrganisations(Protocol):

@@ -4,9 +4,11 @@ and events made at a chosen time (their ids carry it, as real events' do)."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from domains.analytics.execution import RunFact
 from domains.analytics.rollups import HOUR, DirtyHour, Rollup, period_key
 from domains.shared.events import DomainEvent
 from domains.shared.ids import id_range, new_id
@@ -69,3 +71,18 @@ def event_at(
     ms = int(at.timestamp() * 1000)
     event_id = id_range(ms, ms + 1)[0][:10] + "".join(secrets.choice(ALPHABET) for _ in range(16))
     return DomainEvent(name, org_id, actor_id, resource[0], resource[1], at, data, id=event_id)
+
+
+class InMemoryRunWindow:
+    """The RunWindow port over a list of runs (held to the DynamoDB adapter by the contract
+    suite): [start, end) by `started_at`, oldest first."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, list[RunFact]] = {}
+
+    def log(self, org_id: str, run: RunFact) -> None:
+        self.runs.setdefault(org_id, []).append(run)
+
+    def runs_between(self, org_id: str, start: datetime, end: datetime) -> Iterator[RunFact]:
+        found = [r for r in self.runs.get(org_id, []) if start <= r.started_at < end]
+        yield from sorted(found, key=lambda r: (r.started_at, r.run_id))

@@ -79,9 +79,14 @@ class Executions:
 
 def test_a_later_context_plugs_its_calculator_into_the_registry():  # type: ignore[no-untyped-def]
     registry = MetricRegistry()
-    assert [m.name for m in registry] == ["active_users", "events_by_type", "projects"]
+    assert [m.name for m in registry] == [
+        "active_users",
+        "events_by_type",
+        "projects",
+        "template_adoption",
+    ]
     registry.register(Executions())
-    assert len(registry) == 4
+    assert len(registry) == 5
     runs = ["ExecutionSucceeded", "ExecutionSucceeded", "ExecutionFailed", "ProjectCreated"]
     metric = list(registry)[-1]
     hour = metric.compute([_entry(name) for name in runs])

@@ -56,8 +56,8 @@ def test_create_table_request_declares_only_key_attributes():
         next(t for t in all_tables() if t.logical_name == "agent-templates"), "x-y-agent-templates"
     )
     assert request["BillingMode"] == "PAY_PER_REQUEST"
-    assert len(request["GlobalSecondaryIndexes"]) == 4
-    assert len(request["AttributeDefinitions"]) == 10
+    assert len(request["GlobalSecondaryIndexes"]) == 7
+    assert len(request["AttributeDefinitions"]) == 16
 
 
 def test_schema_document_is_current():
