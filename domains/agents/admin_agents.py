@@ -138,7 +138,10 @@ AGENTS = EntityAdmin(
     tenant_owned=True,
     feature=FEATURE,
     delete_note="Its flow and every node configuration of the flow are deleted with it.",
-    links=(Link("flow_id", CONTEXT, "flows", lambda a: f"{a.org_id}:{a.id}"),),
+    links=(
+        Link("flow_id", CONTEXT, "flows", lambda a: f"{a.org_id}:{a.id}"),
+        Link("project_id", "projects", "projects", lambda a: f"{a.org_id}:{a.project_id}"),
+    ),
 )
 
 # -- flows (read only) -------------------------------------------------------------------------

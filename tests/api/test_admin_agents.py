@@ -116,6 +116,9 @@ def test_change_an_agent_audited_published_and_stale_forms_conflict(admin_client
     form = admin_client.get(url).content.decode()
     assert 'value="agent 00"' in form and 'value="support"' in form
     assert f'href="{FLOWS}{key(agent)}/change/"' in form  # its flow's summary
+    project = f"/admin/projects/projects/{agent.org_id}:{agent.project_id}/change/"
+    assert f'href="{project}"' in form  # and its project
+    assert admin_client.get(project).status_code == 200
     fields = {"name": "Triage", "description": "by staff", "status": "active"}
     bad = admin_client.post(url, {**fields, "tags": "NOT OK!", "_version": version_on(form)})
     assert "tags are 1-40 of" in bad.content.decode()

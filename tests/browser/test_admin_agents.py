@@ -93,7 +93,7 @@ def test_filter_edit_follow_the_flow_and_archive_an_agent(page: Any, world: Agen
     expect(page.locator("#details")).to_contain_text("active")
     screenshot(page, "change-agent")
 
-    page.locator("#details a.related-link").click()  # its flow's summary
+    page.locator("#details a.related-link[href*='/agents/flows/']").click()  # its flow
     expect(page.locator("h1")).to_contain_text("Flows")
     details = page.locator("#details")
     expect(details.locator("tr", has_text="Nodes")).to_contain_text("3")
