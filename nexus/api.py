@@ -14,7 +14,6 @@ from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
 from domains.analytics import api_dashboard as analytics_dashboard_api
 from domains.analytics import api_execution as analytics_execution_api
-from domains.analytics import api_execution as analytics_execution_api
 from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
@@ -62,7 +61,6 @@ if "agent_builder" in config().features:
 if "analytics" in config().features:
     api.add_router("/", analytics_api.router)
     api.add_router("/", analytics_dashboard_api.router)
-    api.add_router("/", analytics_execution_api.router)
     api.add_router("/", analytics_execution_api.router)
     api.add_router("/", api_costs.router)
 if "ai_lab" in config().features:
