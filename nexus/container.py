@@ -30,6 +30,7 @@ from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
+from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
 from adapters.dynamodb.lab.tracking_metrics import DynamoMetricStore
@@ -81,6 +82,7 @@ from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.lab.registry.lifecycle import ModelLifecycleService
 from domains.lab.registry.selectors import RegistrySelector
 from domains.lab.registry.services import ModelRegistryService
+from domains.lab.registry.staff import StaffRegistryService
 from domains.lab.tracking.services.experiments import ExperimentService
 from domains.lab.tracking.services.metrics import MetricService
 from domains.lab.tracking.services.runs import ExperimentRunService
@@ -374,6 +376,11 @@ class LabRegistry(containers.DeclarativeContainer):
         ModelLifecycleService, uow=uow, clock=clock, projects=project_access
     )
     selector = providers.Singleton(RegistrySelector, uow=uow, projects=project_access)
+    # The admin: staff use cases over the lifecycle service, and whole-table browsing.
+    staff_browser = providers.Singleton(DynamoRegistryStaffBrowser, uow)
+    staff = providers.Singleton(
+        StaffRegistryService, uow=uow, browser=staff_browser, lifecycle=lifecycle
+    )
 
 
 class Runs(containers.DeclarativeContainer):

@@ -124,3 +124,13 @@ class RegistryUnitOfWork(UnitOfWork, Protocol):
 
 
 UnitOfWorkFactory = Callable[[], RegistryUnitOfWork]
+
+
+class RegistryStaffBrowser(Protocol):
+    """What the admin lists across organisations (a paginated Scan each: staff only)."""
+
+    def models(self, page: PageRequest, *, task: str | None = None) -> Page[RegisteredModel]: ...
+
+    def versions(
+        self, page: PageRequest, *, stage: str | None = None, status: str | None = None
+    ) -> Page[ModelVersion]: ...
