@@ -64,6 +64,30 @@ def _print_usage(container: object) -> None:
         print(f"{line.name:<46}{line.per_second:>10.0f}{line.writes_per_thousand:>14.1f}")
 
 
+def _print_runs(bench: object) -> None:
+    """The execution history: logging a run and reading a page (feature agent_builder)."""
+    from bench.runs import RunsBench
+    from nexus.config import config
+
+    projects = getattr(bench, "projects", None)
+    if projects is None or "agent_builder" not in config().features:
+        return
+    runs = RunsBench(
+        bench.container,  # type: ignore[attr-defined]
+        bench.http,  # type: ignore[attr-defined]
+        projects.headers,
+        projects.project_ids[0],
+    )
+    print(f"\n{'agent runs':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
+    for name, records in runs.operations():
+        reads = sum(r.read_units for r in records)
+        writes = sum(r.write_units for r in records)
+        made = ", ".join(
+            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
+        )
+        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+
+
 def main() -> int:
     server = _start_endpoint()
     import django
@@ -92,6 +116,7 @@ def main() -> int:
         )
         print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
     _print_usage(bench.container)
+    _print_runs(bench)
     server.stop()  # type: ignore[attr-defined]
     return 0
 
