@@ -12,6 +12,7 @@ from adapters.dynamodb.bootstrap import create_missing
 from adapters.dynamodb.catalog import tables_for
 from adapters.dynamodb.recorder import CallRecord
 from bench.agents import AgentsBench
+from bench.agents_versions import AgentVersionsBench
 from bench.projects import ProjectsBench
 from domains.shared.pagination import PageRequest
 from nexus.config import load_config
@@ -31,6 +32,7 @@ class Bench:
     api_key: str = ""
     projects: ProjectsBench | None = None
     agents: AgentsBench | None = None
+    agent_versions: AgentVersionsBench | None = None
 
     @classmethod
     def build(cls) -> Bench:
@@ -52,6 +54,9 @@ class Bench:
             if "agent_builder" in cfg.features:
                 project = bench.projects.project_ids[0]
                 bench.agents = AgentsBench(bench.http, bench.projects.headers, project)
+                bench.agent_versions = AgentVersionsBench(
+                    bench.http, bench.projects.headers, project
+                )
         return bench
 
     def sign_in(self) -> None:
@@ -169,6 +174,8 @@ class Bench:
             steps += list(self.projects.operations())
         if self.agents is not None:
             steps += list(self.agents.operations())
+        if self.agent_versions is not None:
+            steps += list(self.agent_versions.operations())
         for name, step in steps:
             with recorder.capture() as calls:
                 step()

@@ -244,9 +244,14 @@ class AgentVersionService:
                 flow_id=flow.id,
             )
             uow.commit()
+            # A node with no stored config reads as its type's defaults: when those are the
+            # version's config already, nothing needs writing (most nodes, usually).
+            types = node_types(uow, ctx.org_id)
+            stored = {c.node_id for c in uow.node_configs.list_flow(ctx.org_id, flow.id)}
             configs = [
                 NodeConfig(ctx.org_id, flow.id, node_id, c["type"], c["config"], now, user)
                 for node_id, c in version.configs.items()
+                if node_id in stored or c["config"] != with_defaults(types.get(c["type"], {}), {})
             ]
             uow.node_configs.replace_flow(ctx.org_id, flow.id, configs)
         return replace(restored, version=flow.version + 1)

@@ -14,7 +14,7 @@ from domains.agents.model import Agent
 from domains.agents.prompts.model import PromptVariable
 from domains.agents.prompts.services import PromptService
 from domains.agents.services.versions import AgentVersionService
-from domains.agents.versions import AgentVersion
+from domains.agents.versions import AgentVersion, field_changes
 from domains.shared.errors import (
     Conflict,
     Forbidden,
@@ -388,3 +388,34 @@ def test_deleting_the_agent_purges_its_versions(v: Versions) -> None:
     v.service.publish(ctx=editor, agent_id=other.id)
     v.world.agents.delete(ctx=admin, agent_id=agent.id)
     assert sorted(k[1] for k in v.world.store.versions) == [other.id]
+
+
+def test_restore_writes_only_configs_that_differ_from_what_the_draft_reads(v: Versions) -> None:
+    editor = v.world.person("editor")
+    agent = v.world.agents.create(ctx=editor, project_id=PROJECT, name="a")
+    v.world.flows.save(
+        ctx=editor, agent_id=agent.id, expected_version=None, nodes=NODES, edges=EDGES, canvas={}
+    )
+    v.service.publish(ctx=editor, agent_id=agent.id)  # every config its type's defaults
+    _configure(v, editor, agent, "llm", model="changed")
+    v.service.restore(ctx=editor, agent_id=agent.id, number=1, expected_version=None)
+    stored = {k[2]: c for k, c in v.world.store.node_configs.items()}
+    assert list(stored) == ["llm"]  # the others read as their defaults without a write
+    assert stored["llm"].config["model"] == "gpt-4o-mini" and stored["llm"].version == 2
+    for node in ("i", "p", "o"):
+        got = v.world.node_types.get_config(ctx=editor, flow_id=agent.flow_id, node_id=node)
+        assert (
+            got.config
+            == v.service.get(ctx=editor, agent_id=agent.id, number=1).configs[node]["config"]
+        )
+
+
+def test_field_changes_walk_maps_and_compare_leaves_by_type() -> None:
+    before = {"a": {"b": 1, "c": [1, 2]}, "d": True, "gone": 1}
+    after = {"a": {"b": 2, "c": [1, 2], "new": {"x": 1}}, "d": 1}
+    assert [(c.path, c.before, c.after) for c in field_changes(before, after)] == [
+        ("a.b", 1, 2),
+        ("a.new", None, {"x": 1}),
+        ("d", True, 1),
+        ("gone", 1, None),
+    ]
