@@ -152,6 +152,10 @@ def test_an_api_key_with_agent_execute_logs_runs(crew, agent):  # type: ignore[n
     reader = _mint(owner, "agent:read", "project:read")
     refused = http.post(path, run_body(), content_type="application/json", HTTP_X_API_KEY=reader)
     assert refused.status_code == 403
+    # the key reaches the agent through its project: without project:read it sees neither
+    blind = _mint(owner, "agent:execute")
+    hidden = http.post(path, run_body(), content_type="application/json", HTTP_X_API_KEY=blind)
+    assert hidden.status_code == 404
 
 
 def test_lists_filter_and_page_newest_first(crew, agent):  # type: ignore[no-untyped-def]
