@@ -88,6 +88,32 @@ def _print_runs(bench: object) -> None:
         print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
 
 
+def _print_tracking(bench: object) -> None:
+    """Metric points through the API into packed buckets (feature ai_lab)."""
+    from bench.tracking import TrackingBench
+    from nexus.config import config
+
+    projects = getattr(bench, "projects", None)
+    if projects is None or "ai_lab" not in config().features:
+        return
+    points = int(os.environ.get("NEXUS_BENCH_METRIC_POINTS", "10000"))
+    tracking = TrackingBench(
+        bench.container,
+        bench.http,
+        projects.headers,
+        projects.project_ids[0],  # type: ignore[attr-defined]
+    )
+    print(
+        f"\n{'metric points (packed buckets)':<46}{'points/s':>10}{'WCU/1k pts':>12}"
+        f"{'all WCU/1k':>12}{'RCU':>8}"
+    )
+    for line in tracking.lines(points, single=min(points, 500)):
+        print(
+            f"{line.name:<46}{line.per_second:>10.0f}{line.writes_per_thousand:>12.1f}"
+            f"{line.all_writes_per_thousand:>12.1f}{line.read_units:>8.1f}"
+        )
+
+
 def main() -> int:
     server = _start_endpoint()
     import django
@@ -116,6 +142,7 @@ def main() -> int:
         )
         print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
     _print_usage(bench.container)
+    _print_tracking(bench)
     _print_runs(bench)
     server.stop()  # type: ignore[attr-defined]
     return 0
