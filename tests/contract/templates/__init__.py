@@ -1,0 +1,1 @@
+"""Contract: the templates marketplace repositories."""

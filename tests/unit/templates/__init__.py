@@ -1,0 +1,1 @@
+"""The templates marketplace unit tier."""
