@@ -8,7 +8,7 @@ their expiry (by the store's clock) are left out of every read, as the repositor
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from domains.agents.model import Agent
 from domains.agents.runs.model import AgentRun, RunReplay
@@ -62,7 +62,7 @@ class InMemoryRuns(FakeRepository):
         self, org_id: str, agent_id: str, *, page: PageRequest, where: RunFilter
     ) -> Page[AgentRun]:
         ours = [
-            alive
+            replace(alive, inputs=None, outputs=None, steps=())  # summaries, as the store's
             for (o, a, _), run in self._s.runs.items()
             if (o, a) == (org_id, agent_id) and _matches(run, where)
             for alive in [self._alive(run)]

@@ -29,6 +29,7 @@ from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.codec import decode_item
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.reading import query_request
 from adapters.dynamodb.staged import StagedRepository
 from adapters.dynamodb.uow import DynamoUnitOfWork
 from domains.agents.runs.model import AgentRun, RunError, RunReplay, RunStep, json_text, money
@@ -69,6 +70,24 @@ def _step(raw: dict[str, Any]) -> RunStep:
 
 def _json(item: dict[str, Any], name: str) -> Any:
     return json.loads(item[name]) if name in item else None
+
+
+# What a list reads of each run: all but its payload (inputs, outputs, steps), so a page never
+# fetches offloaded payloads from S3. Capacity is the same (DynamoDB charges the whole item).
+SUMMARY = (
+    *("pk", "sk", "gsi3pk", "gsi3sk", "org_id", "agent_id", "run_id", "project_id", "user_id"),
+    *("actor", "status", "started_at", "finished_at", "duration_ms", "agent_version", "model"),
+    *("tokens_in", "tokens_out", "cost", "error", "logged_at", "expires_at"),
+)
+
+
+def _summaries(request: dict[str, Any]) -> dict[str, Any]:
+    names = {f"#s{i}": name for i, name in enumerate(SUMMARY)}
+    return {
+        **request,
+        "ProjectionExpression": ", ".join(names),
+        "ExpressionAttributeNames": {**request.get("ExpressionAttributeNames", {}), **names},
+    }
 
 
 class DynamoRunRepository(StagedRepository[AgentRun]):
@@ -158,7 +177,10 @@ class DynamoRunRepository(StagedRepository[AgentRun]):
         condition: ConditionBase | None = None
         for each in wanted:
             condition = each if condition is None else condition & each
-        return self._query_page(key, index=index, page=page, scan_forward=False, filter=condition)
+        request = query_request(
+            key, index=index, scan_forward=False, filter=condition, consistent=False
+        )
+        return self._page(_summaries(request), page, index)
 
     def get_replay(self, org_id: str, agent_id: str, actor: str, key: str) -> RunReplay | None:
         response = self._client.get_item(

@@ -39,7 +39,8 @@ class RunRepository(Protocol):
     def list(
         self, org_id: str, agent_id: str, *, page: PageRequest, where: RunFilter
     ) -> Page[AgentRun]:
-        """An agent's runs, newest start first; expired runs are left out."""
+        """An agent's runs, newest start first, without their payload (inputs, outputs and
+        steps are None and empty: GET one run for them); expired runs are left out."""
 
     def get_replay(self, org_id: str, agent_id: str, actor: str, key: str) -> RunReplay | None:
         """The run an Idempotency-Key of `actor` made for this agent (a consistent read)."""

@@ -5,6 +5,7 @@ written with its run and refused twice; expired runs left out of every read)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -85,6 +86,11 @@ def test_a_run_reads_back_whole_by_its_id_alone(backend: Backend) -> None:
     )
     write(backend, lambda uow: uow.runs.add(full))
     assert read(backend, lambda uow: uow.runs.get(ORG, AGENT, full.id)) == full
+    summary = replace(full, inputs=None, outputs=None, steps=())
+    page = read(
+        backend, lambda uow: uow.runs.list(ORG, AGENT, page=PageRequest(5), where=RunFilter())
+    )
+    assert list(page.items) == [summary]  # lists leave the payload out
     assert read(backend, lambda uow: uow.runs.get(OTHER, AGENT, full.id)) is None
     assert read(backend, lambda uow: uow.runs.get(ORG, new_id(), full.id)) is None
     bare = run(1, status="running", finished_at=None, duration_ms=None)
