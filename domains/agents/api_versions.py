@@ -6,7 +6,7 @@ organisation is the X-Organization-Id header.
     GET  /agents/{agent_id}/versions                    newest first, cursor pages
     GET  /agents/{agent_id}/versions/{number}           one version, whole
     POST /agents/{agent_id}/versions/{number}/restore   the draft flow (If-Match: the flow's ETag)
-    GET  /agents/{agent_id}/versions/{number}/diff?against=<n>   what changed from number to n
+    GET  /agents/{agent_id}/versions/{number}/diff?against=<n>   number -> n (default newest)
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ def _summary(v: AgentVersion) -> dict[str, Any]:
     }
 
 
+def _number(raw: str) -> int:
+    """A version number from the path; anything else names no version (404, like an id)."""
+    return int(raw) if raw.isdigit() and len(raw) <= 8 else 0
+
+
 def _whole(v: AgentVersion) -> dict[str, Any]:
     return {
         **_summary(v),
@@ -81,8 +86,8 @@ def agent_version_list(request: HttpRequest, agent_id: str, params: Query[PagePa
 @router.get(
     "/agents/{agent_id}/versions/{number}", response=s.AgentVersionOut, openapi_extra=HEADER
 )
-def agent_version_get(request: HttpRequest, agent_id: str, number: int) -> Any:
-    found = versions().get(ctx=ctx_of(request), agent_id=agent_id, number=number)
+def agent_version_get(request: HttpRequest, agent_id: str, number: str) -> Any:
+    found = versions().get(ctx=ctx_of(request), agent_id=agent_id, number=_number(number))
     return json_response(_whole(found), schema=s.AgentVersionOut)
 
 
@@ -91,10 +96,13 @@ def agent_version_get(request: HttpRequest, agent_id: str, number: int) -> Any:
     response=agent_schemas.FlowOut,
     openapi_extra=HEADER,
 )
-def agent_version_restore(request: HttpRequest, agent_id: str, number: int) -> Any:
+def agent_version_restore(request: HttpRequest, agent_id: str, number: str) -> Any:
     """The version becomes the draft flow; If-Match is the flow's ETag (412 when stale)."""
     flow = versions().restore(
-        ctx=ctx_of(request), agent_id=agent_id, number=number, expected_version=if_match(request)
+        ctx=ctx_of(request),
+        agent_id=agent_id,
+        number=_number(number),
+        expected_version=if_match(request),
     )
     return json_response(asdict(flow), schema=agent_schemas.FlowOut, version=flow.version)
 
@@ -105,10 +113,10 @@ def agent_version_restore(request: HttpRequest, agent_id: str, number: int) -> A
     openapi_extra=HEADER,
 )
 def agent_version_diff(
-    request: HttpRequest, agent_id: str, number: int, params: Query[s.AgentVersionDiffParams]
+    request: HttpRequest, agent_id: str, number: str, params: Query[s.AgentVersionDiffParams]
 ) -> Any:
-    """What changed from version `number` to version `against`."""
+    """What changed from version `number` to version `against` (default: the newest)."""
     diff = versions().diff(
-        ctx=ctx_of(request), agent_id=agent_id, number=number, against=params.against
+        ctx=ctx_of(request), agent_id=agent_id, number=_number(number), against=params.against
     )
     return json_response(asdict(diff), schema=s.AgentVersionDiffOut)

@@ -35,7 +35,9 @@ class AgentVersionOut(AgentVersionSummaryOut):
 
 
 class AgentVersionDiffParams(Schema):
-    against: int = Field(..., ge=1, description="The version compared with (the newer, usually)")
+    against: int | None = Field(
+        None, ge=1, le=99_999_999, description="The version compared with (default: the newest)"
+    )
 
 
 class AgentVersionFieldChangeOut(Schema):

@@ -198,13 +198,16 @@ class AgentVersionService:
         wanted = uow.versions.get(org_id, agent_id, number) if number >= 1 else None
         return found(wanted, "agent version")
 
-    def diff(self, *, ctx: TenantContext, agent_id: str, number: int, against: int) -> VersionDiff:
-        """What changed from version `number` to version `against`."""
+    def diff(
+        self, *, ctx: TenantContext, agent_id: str, number: int, against: int | None = None
+    ) -> VersionDiff:
+        """What changed from version `number` to version `against` (None: the newest)."""
         ctx.require(Permission.AGENT_READ)
         with self._uow() as uow:
             agent, _ = agent_with_role(self._projects, ctx, uow, agent_id, "viewer")
             base = self._version(uow, agent.org_id, agent.id, number)
-            other = self._version(uow, agent.org_id, agent.id, against)
+            newest = agent.published_version if against is None else against
+            other = self._version(uow, agent.org_id, agent.id, newest)
         return diff_versions(base, other)
 
     # -- restoring -----------------------------------------------------------------------------

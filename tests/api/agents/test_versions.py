@@ -165,7 +165,8 @@ def test_restore_and_diff(crew):  # type: ignore[no-untyped-def]
         {"id": "e1", "changes": [{"path": "target", "before": "p", "after": "p2"}]},
         {"id": "e2", "changes": [{"path": "source", "before": "p", "after": "p2"}]},
     ]
-    assert viewer.call("GET", f"{base}/1/diff").status_code == 422
+    assert viewer.call("GET", f"{base}/1/diff").json() == d  # against the newest
+    assert viewer.call("GET", f"{base}/1/diff?against=x").status_code == 422
     assert viewer.call("GET", f"{base}/1/diff?against=0").status_code == 422
     assert viewer.call("GET", f"{base}/1/diff?against=9").status_code == 404
     etag = editor.call("GET", flow_path)["ETag"]
@@ -194,6 +195,7 @@ def test_roles_403_and_other_tenants_404(crew, outsider):  # type: ignore[no-unt
     assert outsider.call("POST", f"{base}/1/restore").status_code == 404
     assert viewer.call("GET", f"{base}/2").status_code == 404
     assert viewer.call("GET", f"{base}/0").status_code == 404
+    assert viewer.call("GET", f"{base}/latest").status_code == 404
     assert editor.call("POST", f"{base}/2/restore").status_code == 404
     assert viewer.call("GET", f"/api/agents/{new_id()}/versions").status_code == 404
 
