@@ -18,6 +18,16 @@ OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/organizations/{org_id}/invitations"): {"email": "invitee@example.com"},
     # the service accepts an allow-list of content types the schema does not enumerate.
     ("POST", "/api/content/uploads"): {"content_type": "text/plain"},
+    # a template's flow obeys the flow rules (an input and an output node), and names one
+    # source: inline content or an agent's version, not both.
+    ("POST", "/api/templates"): {
+        "content": {
+            "nodes": [{"id": "in", "type": "input"}, {"id": "out", "type": "output"}],
+            "edges": [{"id": "e", "source": "in", "target": "out"}],
+        },
+        "from_version": None,
+    },
+    ("PUT", "/api/templates/{template_id}"): {"from_version": None},
 }
 STRING_FORMATS = {
     "email": lambda: "sweep@example.com",
