@@ -419,3 +419,15 @@ def test_field_changes_walk_maps_and_compare_leaves_by_type() -> None:
         ("d", True, 1),
         ("gone", 1, None),
     ]
+
+
+def test_pins_name_latest_by_alias_or_by_leaving_the_number_out(v: Versions) -> None:
+    editor = v.world.person("editor")
+    prompt_id = _prompt(v, editor, versions=2)
+    pins = v.pins
+    assert pins.resolve(editor, prompt_id, version=None, alias="latest") == 2
+    assert pins.resolve(editor, prompt_id, version=None, alias=None) == 2
+    assert pins.resolve(editor, prompt_id, version=1, alias=None) == 1
+    assert pins.resolve(editor, prompt_id, version=3, alias=None) is None
+    assert pins.resolve(editor, prompt_id, version=0, alias=None) is None
+    assert pins.resolve(editor, "not-an-id", version=1, alias=None) is None
