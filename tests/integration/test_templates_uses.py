@@ -127,3 +127,43 @@ def test_a_hundred_concurrent_uses_count_a_hundred(server_stack: Container) -> N
     assert got["popularity"] == 10 * USES
     agents = http.get(f"/api/projects/{project['id']}/agents?limit=100", **headers).json()["items"]
     assert len(agents) == USES
+
+
+def test_concurrent_ratings_keep_the_average_exact(server_stack: Container) -> None:
+    """30 people rate at once, then each changes their stars at once, and a third removes
+    theirs: the listing's sum and count are exactly the ratings' (ADD in each rating's
+    transaction, never read-modify-write)."""
+    from domains.shared.ids import new_id
+    from domains.shared.permissions import permissions_for
+    from domains.shared.tenancy import Principal, TenantContext
+
+    http = Client()
+    auth = _signed_in(http, f"rated-{id(server_stack)}@example.com")
+    org = _post(http, "/api/organizations", {"name": "Rated org"}, auth)
+    headers = {**auth, "HTTP_X_ORGANIZATION_ID": org["id"]}
+    template = _post(
+        http,
+        "/api/templates",
+        {"name": "Rated", "category": "assistant", "content": FLOW},
+        headers,
+    )
+    people = [
+        TenantContext(
+            org["id"], Principal(f"rater-{new_id()}"), "member", permissions_for("member")
+        )
+        for _ in range(30)
+    ]
+    service = server_stack.templates.templates()
+
+    def rate(pair: tuple[int, TenantContext], shift: int = 0) -> None:
+        i, ctx = pair
+        service.rate(ctx=ctx, template_id=template["id"], stars=(i + shift) % 5 + 1)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(rate, enumerate(people)))
+        list(pool.map(lambda pair: rate(pair, 2), enumerate(people)))
+        list(pool.map(lambda ctx: service.unrate(ctx=ctx, template_id=template["id"]), people[::3]))
+    kept = [(i + 2) % 5 + 1 for i in range(30) if i % 3]
+    got = http.get(f"/api/templates/{template['id']}", **headers).json()
+    assert got["rating_count"] == len(kept) == 20
+    assert got["rating_average"] == round(sum(kept) / len(kept), 3)
