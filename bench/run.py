@@ -114,6 +114,38 @@ def _print_tracking(bench: object) -> None:
         )
 
 
+def _print_registry(bench: object) -> None:
+    """The model registry through the API (feature ai_lab): a read's ratio to the raw reads
+    it needs, then DynamoDB calls and capacity units per operation."""
+    from bench.registry import RegistryBench
+    from nexus.config import config
+
+    projects = getattr(bench, "projects", None)
+    if projects is None or "ai_lab" not in config().features:
+        return
+    registry = RegistryBench(
+        bench.container,  # type: ignore[attr-defined]
+        bench.http,  # type: ignore[attr-defined]
+        projects.headers,
+        projects.project_ids[0],
+    )
+    n = int(os.environ.get("NEXUS_BENCH_N", "300"))
+    print(f"\n{'model registry round trip':<46}{'median ms':>10}{'p95 ms':>10}{'ratio':>8}")
+    for name, ours, raw in registry.round_trips():
+        mine, theirs = paired(ours, raw, n)
+        ratio = statistics.median(mine) / statistics.median(theirs)
+        print(f"{name:<46}{statistics.median(mine):>10.2f}{_p(mine, 0.95):>10.2f}{ratio:>8.2f}")
+        print(f"{'  raw boto3 calls it needs':<46}{statistics.median(theirs):>10.2f}")
+    print(f"\n{'model registry':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
+    for name, records in registry.operations():
+        reads = sum(r.read_units for r in records)
+        writes = sum(r.write_units for r in records)
+        made = ", ".join(
+            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
+        )
+        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+
+
 def main() -> int:
     server = _start_endpoint()
     import django
@@ -144,6 +176,7 @@ def main() -> int:
     _print_usage(bench.container)
     _print_tracking(bench)
     _print_runs(bench)
+    _print_registry(bench)
     server.stop()  # type: ignore[attr-defined]
     return 0
 
