@@ -51,6 +51,16 @@ class InMemoryExperiments(FakeRepository):
         scope = (org_id, project_id, lifecycle)
         return newest_first(ours, page, scope=scope, key=lambda e: stamp(e.updated_at, e.id))
 
+    def list_org(
+        self, org_id: str, *, lifecycle: str | None, page: PageRequest
+    ) -> Page[Experiment]:
+        ours = [
+            e
+            for (o, _), e in self._s.experiments.items()
+            if o == org_id and lifecycle in (None, e.lifecycle_stage)
+        ]
+        return newest_first(ours, page, scope=(org_id, lifecycle), key=lambda e: (e.id,))
+
     def _claim(self, s: TrackingStore, e: Experiment) -> None:
         if (e.org_id, e.name) in s.names:
             raise Conflict(f"the organisation has an experiment named {e.name!r}")

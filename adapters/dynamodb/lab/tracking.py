@@ -97,6 +97,13 @@ class DynamoExperimentRepository(StagedRepository[Experiment]):
         wanted = Attr("lifecycle_stage").eq(lifecycle) if lifecycle else None
         return self._query_page(key, index="gsi1", page=page, scan_forward=False, filter=wanted)
 
+    def list_org(
+        self, org_id: str, *, lifecycle: str | None, page: PageRequest
+    ) -> Page[Experiment]:
+        key = Key("pk").eq(f"ORG#{org_id}") & Key("sk").begins_with("EXP#")
+        wanted = Attr("lifecycle_stage").eq(lifecycle) if lifecycle else None
+        return self._query_page(key, page=page, scan_forward=False, filter=wanted)
+
     def _claim(self, e: Experiment) -> None:
         claim = {**experiment_name_key(e.org_id, e.name), "experiment_id": e.id}
         self._uow.stage(

@@ -69,11 +69,12 @@ def experiment_create(request: HttpRequest, body: s.ExperimentIn) -> Any:
 def experiment_list(
     request: HttpRequest, params: Query[PageParams], filters: Query[s.ExperimentListParams]
 ) -> Any:
-    """A project's experiments, most recently updated first (deleted ones on request)."""
+    """A project's experiments, most recently updated first, or the organisation's newest
+    first (those of projects I can see); deleted ones on request."""
     page = (
         tracking()
         .experiments()
-        .list_project(
+        .list(
             ctx=ctx_of(request),
             project_id=filters.project_id,
             lifecycle=filters.lifecycle,

@@ -24,6 +24,11 @@ class ExperimentRepository(Protocol):
         """A project's experiments, most recently updated first; `lifecycle` active or
         deleted (None: both)."""
 
+    def list_org(
+        self, org_id: str, *, lifecycle: str | None, page: PageRequest
+    ) -> Page[Experiment]:
+        """The organisation's experiments, newest first (by id: ids sort by creation)."""
+
     def add(self, experiment: Experiment) -> None:
         """Stage a new experiment and its name claim (Conflict if the name is taken)."""
 

@@ -25,7 +25,7 @@ class ExperimentPut(Schema):
 
 
 class ExperimentListParams(Schema):
-    project_id: str = Field(..., min_length=1, max_length=64)
+    project_id: str | None = Field(None, min_length=1, max_length=64)
     lifecycle: Literal["active", "deleted", "all"] = "active"
 
 
@@ -74,7 +74,7 @@ class RunPatch(Schema):
 
 
 class RunParamsIn(Schema):
-    params: dict[str, str] = Field(..., min_length=1, max_length=MAX_BATCH_PARAMS)
+    params: dict[str, str] = Field(..., max_length=MAX_BATCH_PARAMS)
     tags: dict[str, str] = Field(default_factory=dict, max_length=MAX_BATCH_TAGS)
 
 

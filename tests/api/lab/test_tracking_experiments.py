@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domains.shared.ids import new_id
 from tests.api.lab.tracking_helpers import new_experiment
+from tests.api.projects.conftest import new_project, new_workspace
 
 
 def test_create_read_update_delete_restore(crew):  # type: ignore[no-untyped-def]
@@ -54,6 +55,12 @@ def test_list_by_project_and_lifecycle(crew):  # type: ignore[no-untyped-def]
     )
     both = [e["id"] for e in page.json()["items"] + rest.json()["items"]]
     assert both == [first["id"], second["id"]]  # recently updated first
+    hidden = new_project(owner, new_workspace(owner)["id"], "Hidden")
+    secret = new_experiment(owner, hidden["id"], "secret")
+    everything = owner.call("GET", "/api/experiments?lifecycle=all").json()["items"]
+    assert [e["id"] for e in everything] == [secret["id"], second["id"], first["id"]]
+    mine = crew["viewer"].call("GET", "/api/experiments").json()["items"]
+    assert [e["id"] for e in mine] == [second["id"]]  # not the project the viewer cannot see
 
 
 def test_bad_input_is_422(crew):  # type: ignore[no-untyped-def]

@@ -69,6 +69,12 @@ def test_experiments_round_trip_names_and_lists(tracking: Backend) -> None:
         assert [e.id for e in everything.items + rest.items] == [second.id, first.id]
         active = u.experiments.list_project(ORG, PROJECT, lifecycle="active", page=PageRequest(5))
         assert [e.id for e in active.items] == [first.id]
+        newest = u.experiments.list_org(ORG, lifecycle=None, page=PageRequest(1))
+        older = u.experiments.list_org(ORG, lifecycle=None, page=PageRequest(5, newest.next_cursor))
+        assert [e.id for e in newest.items + older.items] == [second.id, first.id]
+        deleted = u.experiments.list_org(ORG, lifecycle="deleted", page=PageRequest(5))
+        assert [e.id for e in deleted.items] == [second.id]
+        assert u.experiments.list_org(new_id(), lifecycle=None, page=PageRequest(5)).items == []
 
 
 def test_experiment_saves_are_versioned_and_move_the_name(tracking: Backend) -> None:

@@ -70,9 +70,7 @@ def test_unique_names_rename_soft_delete_and_restore(world: TrackingWorld) -> No
     with pytest.raises(Conflict):
         world.experiments.update(ctx=editor, experiment_id=exp.id, expected_version=None, name="d")
     page = PageRequest(10)
-    listed = world.experiments.list_project(
-        ctx=editor, project_id=PROJECT, lifecycle="active", page=page
-    )
+    listed = world.experiments.list(ctx=editor, project_id=PROJECT, lifecycle="active", page=page)
     assert [e.name for e in listed.items] == ["a"]
     restored = world.experiments.restore(ctx=admin, experiment_id=exp.id)
     assert restored.lifecycle_stage == "active" and restored.deleted_at is None
@@ -86,4 +84,4 @@ def test_unique_names_rename_soft_delete_and_restore(world: TrackingWorld) -> No
         "ExperimentRestored",
     ]
     with pytest.raises(ValidationFailed):
-        world.experiments.list_project(ctx=editor, project_id=PROJECT, lifecycle="gone", page=page)
+        world.experiments.list(ctx=editor, project_id=PROJECT, lifecycle="gone", page=page)

@@ -84,16 +84,30 @@ class ExperimentService:
         with self._uow() as uow:
             return experiment_with_role(self._projects, ctx, uow, experiment_id, "viewer")
 
-    def list_project(
-        self, *, ctx: TenantContext, project_id: str, lifecycle: str, page: PageRequest
+    def list(
+        self,
+        *,
+        ctx: TenantContext,
+        project_id: str | None,
+        lifecycle: str,
+        page: PageRequest,
     ) -> Page[Experiment]:
+        """A project's experiments (recently updated first) or, without a project, the
+        organisation's newest first, those of projects I can see."""
         ctx.require(Permission.LAB_READ)
         if lifecycle not in LIFECYCLES:
             raise invalid(["lifecycle"], f"one of {list(LIFECYCLES)}")
-        require_role(self._projects, ctx, project_id, "viewer")
         stage = None if lifecycle == "all" else lifecycle
+        if project_id is not None:
+            require_role(self._projects, ctx, project_id, "viewer")
         with self._uow() as uow:
-            return uow.experiments.list_project(ctx.org_id, project_id, lifecycle=stage, page=page)
+            if project_id is not None:
+                return uow.experiments.list_project(
+                    ctx.org_id, project_id, lifecycle=stage, page=page
+                )
+            found = uow.experiments.list_org(ctx.org_id, lifecycle=stage, page=page)
+        roles = {p: self._projects.role(ctx, p) for p in {e.project_id for e in found.items}}
+        return Page([e for e in found.items if roles[e.project_id]], found.next_cursor)
 
     def update(
         self,

@@ -185,6 +185,8 @@ class ExperimentRunService:
         """Params are immutable: the same value again changes nothing, another is Conflict."""
         logged = self._params(params)
         set_tags = _tags(tags or {})
+        if not logged and not set_tags:
+            raise invalid(["params"], "log at least one param (or tag)")
 
         def change(r: Run, now: datetime) -> Run | None:
             merged = merged_params(r.params, logged)
