@@ -28,6 +28,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/agents",
     "/api/nodes",
     "/api/flows",
+    "/api/experiments",
 )
 # Under a header-scoped prefix but for no organisation (staff only).
 TENANTLESS = {("GET", "/api/analytics/costs/platform")}
