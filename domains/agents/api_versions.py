@@ -19,7 +19,7 @@ from ninja import Query, Router
 
 from domains.agents import schemas as agent_schemas
 from domains.agents import schemas_versions as s
-from domains.agents.versions import AgentVersion
+from domains.agents.versions import AgentVersion, AgentVersionSummary
 from domains.shared.api import PageOut, PageParams, if_match, json_response, page_out, tenant_header
 from domains.shared.api_idempotency import idempotency_header, idempotent
 from domains.shared.web import feature_tenant, service
@@ -35,16 +35,8 @@ def versions() -> Any:
     return service("agents").versions()
 
 
-def _summary(v: AgentVersion) -> dict[str, Any]:
-    return {
-        "agent_id": v.agent_id,
-        "number": v.number,
-        "note": v.note,
-        "created_by": v.created_by,
-        "created_at": v.created_at,
-        "node_count": len(v.nodes),
-        "edge_count": len(v.edges),
-    }
+def _summary(v: AgentVersionSummary) -> dict[str, Any]:
+    return asdict(v)
 
 
 def _number(raw: str) -> int:
@@ -54,7 +46,7 @@ def _number(raw: str) -> int:
 
 def _whole(v: AgentVersion) -> dict[str, Any]:
     return {
-        **_summary(v),
+        **_summary(v.summary()),
         "nodes": v.nodes,
         "edges": v.edges,
         "canvas": v.canvas,
@@ -70,7 +62,8 @@ def agent_version_publish(request: HttpRequest, agent_id: str, body: s.AgentVers
     """Publish the agent's current flow and node configs as its next version (editors). The
     answer is the version's summary (a replayed answer is kept whole; GET reads the content)."""
     published = versions().publish(ctx=ctx_of(request), agent_id=agent_id, note=body.note)
-    return json_response(_summary(published), schema=s.AgentVersionSummaryOut, status=201)
+    summary = _summary(published.summary())
+    return json_response(summary, schema=s.AgentVersionSummaryOut, status=201)
 
 
 @router.get(

@@ -34,18 +34,46 @@ class AgentVersion:
     created_at: datetime
     note: str = ""
 
+    def summary(self) -> AgentVersionSummary:
+        return AgentVersionSummary(
+            self.org_id,
+            self.agent_id,
+            self.number,
+            self.created_by,
+            self.created_at,
+            self.note,
+            len(self.nodes),
+            len(self.edges),
+        )
+
+
+@dataclass(frozen=True)
+class AgentVersionSummary:
+    """A version in a list: what it is, without its content (listing reads summaries only,
+    so a page costs a few hundred bytes a version, not the whole flow)."""
+
+    org_id: str
+    agent_id: str
+    number: int
+    created_by: str
+    created_at: datetime
+    note: str = ""
+    node_count: int = 0
+    edge_count: int = 0
+
 
 class AgentVersionRepository(Protocol):
-    """`agent-versions`: one partition per agent, a version per item (V#<number:08d>)."""
+    """`agent-versions`: one partition per agent; each version is a content item
+    (V#<number:08d>) and a summary item (S#<number:08d>) written together."""
 
     def get(self, org_id: str, agent_id: str, number: int) -> AgentVersion | None: ...
 
-    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersion]:
-        """An agent's versions, newest first (whole versions: the store reads the whole item
-        either way; the API answers a summary)."""
+    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersionSummary]:
+        """An agent's versions, newest first, as summaries (read `get` for the content)."""
 
     def add(self, version: AgentVersion) -> None:
-        """Stage a new version (Conflict if that number exists: versions never change)."""
+        """Stage a new version and its summary (Conflict if that number exists: versions
+        never change)."""
 
     def purge_agent(self, org_id: str, agent_id: str) -> None:
         """Delete every version of a deleted agent, in transactions of their own after the

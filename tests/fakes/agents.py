@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from domains.agents.model import Agent, CustomNodeType, Flow, NodeConfig
-from domains.agents.versions import AgentVersion
+from domains.agents.versions import AgentVersion, AgentVersionSummary
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.events import DomainEvent
@@ -181,11 +181,9 @@ class InMemoryAgentVersions(FakeRepository):
     def get(self, org_id: str, agent_id: str, number: int) -> AgentVersion | None:
         return copy.deepcopy(self._s.versions.get((org_id, agent_id, number)))  # type: ignore[no-any-return]
 
-    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersion]:
+    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersionSummary]:
         ours = [
-            copy.deepcopy(v)
-            for (o, a, _), v in self._s.versions.items()
-            if (o, a) == (org_id, agent_id)
+            v.summary() for (o, a, _), v in self._s.versions.items() if (o, a) == (org_id, agent_id)
         ]
         return newest_first(
             ours, page, scope=(org_id, "versions", agent_id), key=lambda v: (f"{v.number:08d}",)

@@ -78,6 +78,7 @@ def node_config_index_keys(org_id: str, type_: str, flow_id: str, node_id: str) 
 
 
 VERSION_PREFIX = "V#"
+SUMMARY_PREFIX = "S#"
 
 
 def agent_versions_partition(org_id: str, agent_id: str) -> str:
@@ -87,3 +88,9 @@ def agent_versions_partition(org_id: str, agent_id: str) -> str:
 def agent_version_key(org_id: str, agent_id: str, number: int) -> dict[str, str]:
     """`agent-versions`: one partition per agent, versions in number order."""
     return {"pk": agent_versions_partition(org_id, agent_id), "sk": f"{VERSION_PREFIX}{number:08d}"}
+
+
+def agent_version_summary_key(org_id: str, agent_id: str, number: int) -> dict[str, str]:
+    """The version's summary beside it: the list reads these, never the content."""
+    partition = agent_versions_partition(org_id, agent_id)
+    return {"pk": partition, "sk": f"{SUMMARY_PREFIX}{number:08d}"}

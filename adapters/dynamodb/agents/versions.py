@@ -1,4 +1,6 @@
-"""Agent versions in `agent-versions`: one partition per agent, one immutable item per version.
+"""Agent versions in `agent-versions`: one partition per agent; each version is an immutable
+content item (V#<n>) and a small summary item (S#<n>) written in the same transaction, so a
+list reads summaries (a few hundred bytes each), never whole flows.
 
 Nodes, edges, canvas and configs are JSON text (as maps the codec would give numbers back as
 Decimal). A version of a flow of thousands of nodes passes DynamoDB's 400 KB item limit; the
@@ -14,14 +16,16 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from adapters.dynamodb.agents.keys import (
-    VERSION_PREFIX,
+    SUMMARY_PREFIX,
     agent_version_key,
+    agent_version_summary_key,
     agent_versions_partition,
 )
 from adapters.dynamodb.offload import pointer_uris
 from adapters.dynamodb.reading import collect, query_request
 from adapters.dynamodb.staged import StagedRepository
-from domains.agents.versions import AgentVersion
+from adapters.dynamodb.uow import DynamoUnitOfWork
+from domains.agents.versions import AgentVersion, AgentVersionSummary
 from domains.shared.errors import Conflict
 from domains.shared.pagination import Page, PageRequest
 
@@ -32,8 +36,51 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+class _Summaries(StagedRepository[AgentVersionSummary]):
+    table = "agent-versions"
+
+    def to_item(self, entity: AgentVersionSummary) -> dict[str, Any]:
+        return {
+            **agent_version_summary_key(entity.org_id, entity.agent_id, entity.number),
+            "org_id": entity.org_id,
+            "agent_id": entity.agent_id,
+            "number": entity.number,
+            "note": entity.note,
+            "created_by": entity.created_by,
+            "created_at": entity.created_at,
+            "node_count": entity.node_count,
+            "edge_count": entity.edge_count,
+        }
+
+    def from_item(self, item: dict[str, Any]) -> AgentVersionSummary:
+        return AgentVersionSummary(
+            org_id=item["org_id"],
+            agent_id=item["agent_id"],
+            number=int(item["number"]),
+            created_by=item["created_by"],
+            created_at=item["created_at"],
+            note=item.get("note", ""),
+            node_count=int(item.get("node_count", 0)),
+            edge_count=int(item.get("edge_count", 0)),
+        )
+
+    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersionSummary]:
+        where = Key("pk").eq(agent_versions_partition(org_id, agent_id)) & Key("sk").begins_with(
+            SUMMARY_PREFIX
+        )
+        return self._query_page(where, page=page, scan_forward=False)
+
+    def add(self, summary: AgentVersionSummary) -> None:
+        taken = Conflict(f"version {summary.number} exists; versions never change")
+        self._stage_insert(self.to_item(summary), on_condition=taken)
+
+
 class DynamoAgentVersionRepository(StagedRepository[AgentVersion]):
     table = "agent-versions"
+
+    def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
+        super().__init__(uow, **kwargs)
+        self._summaries = _Summaries(uow, **kwargs)
 
     def to_item(self, entity: AgentVersion) -> dict[str, Any]:
         return {
@@ -69,15 +116,13 @@ class DynamoAgentVersionRepository(StagedRepository[AgentVersion]):
             return None
         return self._get(agent_version_key(org_id, agent_id, number))
 
-    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersion]:
-        where = Key("pk").eq(agent_versions_partition(org_id, agent_id)) & Key("sk").begins_with(
-            VERSION_PREFIX
-        )
-        return self._query_page(where, page=page, scan_forward=False)
+    def list(self, org_id: str, agent_id: str, page: PageRequest) -> Page[AgentVersionSummary]:
+        return self._summaries.list(org_id, agent_id, page)
 
     def add(self, version: AgentVersion) -> None:
         taken = Conflict(f"version {version.number} exists; versions never change")
         self._stage_insert(self.to_item(version), on_condition=taken)
+        self._summaries.add(version.summary())
 
     def purge_agent(self, org_id: str, agent_id: str) -> None:
         # Consistent reads: an eventually consistent Query may list a version deleted already.

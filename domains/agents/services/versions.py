@@ -22,6 +22,7 @@ from domains.agents.services.node_types import Types, node_types, with_defaults
 from domains.agents.versions import (
     MAX_NOTE_CHARS,
     AgentVersion,
+    AgentVersionSummary,
     PromptPins,
     VersionDiff,
     diff_versions,
@@ -180,8 +181,10 @@ class AgentVersionService:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def list(self, *, ctx: TenantContext, agent_id: str, page: PageRequest) -> Page[AgentVersion]:
-        """Newest first; viewers may read."""
+    def list(
+        self, *, ctx: TenantContext, agent_id: str, page: PageRequest
+    ) -> Page[AgentVersionSummary]:
+        """Summaries, newest first; viewers may read."""
         ctx.require(Permission.AGENT_READ)
         with self._uow() as uow:
             agent, _ = agent_with_role(self._projects, ctx, uow, agent_id, "viewer")

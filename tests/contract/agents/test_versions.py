@@ -81,7 +81,8 @@ def test_versions_list_newest_first_in_pages(agents: Uow) -> None:
                 break
         first = u.versions.list(ORG, agent, PageRequest(5)).items[0]
     assert seen == list(range(12, 0, -1))
-    assert first == _version(agent, 12)
+    assert first == _version(agent, 12).summary()
+    assert (first.node_count, first.edge_count) == (2, 1)
 
 
 def test_purging_an_agent_deletes_its_versions_only(agents: Uow) -> None:
@@ -92,6 +93,7 @@ def test_purging_an_agent_deletes_its_versions_only(agents: Uow) -> None:
         u.versions.purge_agent(ORG, agent)
         u.versions.purge_agent(ORG, agent)  # rerunnable
         assert u.versions.list(ORG, agent, PageRequest(5)).items == []
+        assert u.versions.get(ORG, agent, 30) is None
         assert u.versions.get(ORG, other, 1) == _version(other, 1)
 
 
