@@ -51,7 +51,9 @@ class ExecutionSummaryOut(Schema):
     failure_rate: float
     tokens_in: int
     tokens_out: int
-    cost: str = Field(description="the total cost as a decimal string (nine decimals)")
+    cost: str = Field(
+        description="the total cost as a decimal string (exact, trailing zeros dropped)"
+    )
     timed_runs: int
     mean_latency_ms: float | None
     latency_ms: LatencyOut

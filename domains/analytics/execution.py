@@ -7,9 +7,9 @@ window's total exactly:
 
 - counts: `runs`, `succeeded`, `failed` (any other status counts in `runs` only), `timed`
   (runs with a duration);
-- sums: `duration_ms`, `tokens_in`, `tokens_out`, `cost_nanos` (cost in integer billionths
-  of its currency, never floats; a cost with more than nine decimals is rounded half-even
-  to nine);
+- sums: `duration_ms`, `tokens_in`, `tokens_out`, `cost_picos` (cost in integer units of
+  1e-12 of its currency, never floats: exact for the runs' costs, which carry at most 12
+  decimals; a finer one would be rounded half-even);
 - a latency histogram of fixed log-spaced buckets (`lat:<k>`: how many durations fell in
   bucket k). Bucket 0 holds 0 and 1 ms; bucket k >= 1 holds (GAMMA**(k-1), GAMMA**k] ms and
   is reported as 2*GAMMA**k/(GAMMA+1), within (GAMMA-1)/(GAMMA+1) of any duration in it:
@@ -53,7 +53,7 @@ BREAKDOWN_STEP = 4
 BREAKDOWN_ERROR = (GAMMA**BREAKDOWN_STEP - 1) / (GAMMA**BREAKDOWN_STEP + 1)
 MAX_KEYS = 100
 OTHER = "~other"
-NANOS = Decimal("0.000000001")
+PICO = Decimal("0.000000000001")
 
 EXECUTION = "execution"
 BY_AGENT = "execution_agents"
@@ -82,14 +82,15 @@ class RunFact:
     model: str = ""
 
 
-def cost_nanos(cost: Decimal) -> int:
-    """The cost in integer billionths (half-even past the ninth decimal)."""
-    return int((cost / NANOS).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+def cost_picos(cost: Decimal) -> int:
+    """The cost in integer units of 1e-12 (half-even past the twelfth decimal)."""
+    return int((cost / PICO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def nanos_text(nanos: int) -> str:
-    """Billionths as a decimal string with nine decimals (`0.004200000`)."""
-    return format((Decimal(nanos) * NANOS).quantize(NANOS), "f")
+def picos_text(picos: int) -> str:
+    """Units of 1e-12 as plain decimal text, trailing zeros dropped (`0.0042`, `0`)."""
+    text = format((Decimal(picos) * PICO).normalize(), "f")
+    return text if text != "-0" else "0"
 
 
 # -- the latency histogram ---------------------------------------------------------------------
@@ -163,7 +164,7 @@ class RunStats:
         counts["failed"] += run.status == FAILED
         counts["tokens_in"] += run.tokens_in
         counts["tokens_out"] += run.tokens_out
-        counts["cost_nanos"] += cost_nanos(run.cost)
+        counts["cost_picos"] += cost_picos(run.cost)
         if run.duration_ms is not None:
             counts["timed"] += 1
             counts["duration_ms"] += run.duration_ms

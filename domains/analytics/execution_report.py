@@ -36,8 +36,8 @@ from domains.analytics.execution import (
     capped,
     combined_groups,
     groups_of,
-    nanos_text,
     percentile,
+    picos_text,
     stats_of,
 )
 from domains.analytics.rollup_ports import RollupStore
@@ -100,7 +100,7 @@ def summary(stats: RunStats, *, coarse: bool) -> Summary:
         failure_rate=round(stats.value("failed") / runs, 6) if runs else 0.0,
         tokens_in=stats.value("tokens_in"),
         tokens_out=stats.value("tokens_out"),
-        cost=nanos_text(stats.value("cost_nanos")),
+        cost=picos_text(stats.value("cost_picos")),
         timed=timed,
         mean_latency_ms=round(stats.value("duration_ms") / timed, 3) if timed else None,
         latency_ms={n: percentile(stats.latency, q, step=step) for n, q in QUANTILES.items()},

@@ -87,9 +87,9 @@ class RollupService:
             return
         hour = period_start(entry_time(entry), HOUR)
         self._dirty.mark(entry.org_id, hour)
-        started = event.data.get("started_at") if event.name == RUN_LOGGED else None
-        if self._run_metrics is not None and isinstance(started, str):
-            run_hour = period_start(parse_iso(started), HOUR)
+        started = _started(event) if event.name == RUN_LOGGED else None
+        if self._run_metrics is not None and started is not None:
+            run_hour = period_start(started, HOUR)
             if run_hour != hour:
                 self._dirty.mark(entry.org_id, run_hour)
 
@@ -184,6 +184,15 @@ class RollupService:
                 self._store.put(Rollup(org_id, metric.name, DAY, day, measure))
                 written = 1
         return written
+
+
+def _started(event: DomainEvent) -> datetime | None:
+    """The run's start an AgentRunLogged event names: ISO text as published, or a datetime
+    as the outbox hands `*_at` values back."""
+    started = event.data.get("started_at")
+    if isinstance(started, datetime):
+        return started
+    return parse_iso(started) if isinstance(started, str) and started else None
 
 
 def _by_hour(entries: Iterable[ActivityEntry]) -> dict[datetime, list[ActivityEntry]]:

@@ -13,10 +13,11 @@ from nexus.events import dispatch
 from nexus.tasks_analytics import roll_up_dirty
 from tests.api.projects.conftest import new_project, new_workspace
 
-# 1 GetItem resolves the tenant, then 1 Query per metric
+# 1 GetItem resolves the tenant, then 1 Query per metric (active users, events by type,
+# projects, template adoption)
 DASHBOARD_CALLS = [("GetItem", "organization-memberships")] + [
     ("Query", "aggregated-analytics")
-] * 3
+] * 4
 
 
 def _relay_and_roll_up() -> dict[str, Any]:
@@ -74,6 +75,7 @@ def test_the_dashboard_of_real_changes(org):  # type: ignore[no-untyped-def]
     assert [p["period"] for p in days["projects"]["series"]][-1] == _iso(period_start(now, DAY))
     assert days["projects"]["total"] == hours["projects"]["total"]
     assert days["active_users"]["total"] == {"count": 1}
+    assert days["template_adoption"]["total"] == {"adopted": 0, "joined": 0, "share": 0}
 
 
 def test_defaults_to_the_last_thirty_days(org):  # type: ignore[no-untyped-def]

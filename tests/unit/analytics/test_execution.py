@@ -30,11 +30,11 @@ from domains.analytics.execution import (
     breakdown_measure,
     capped,
     coarse_bucket,
-    cost_nanos,
+    cost_picos,
     fine_bucket,
     groups_of,
-    nanos_text,
     percentile,
+    picos_text,
 )
 from domains.analytics.execution_report import (
     ExecutionFilter,
@@ -280,6 +280,24 @@ def test_a_late_run_counts_in_its_hour_and_a_quiet_feed_hour_is_written() -> Non
     assert rig.store.items == again  # recompute leaves the same items
 
 
+def test_the_outbox_hands_started_at_back_as_a_datetime() -> None:
+    rig = Rig()
+    run = _random_runs(random.Random(4), 1, T0, hours=1)[0]
+    event = event_at(
+        "AgentRunLogged",
+        org_id=ORG,
+        actor_id=run.user_id,
+        at=T0 + timedelta(hours=3),
+        resource=("agent_run", run.run_id),
+        started_at=run.started_at,
+    )
+    rig.rollups.mark(event)
+    assert {key for key, _ in rig.dirty.marks} == {
+        period_key(T0, HOUR),
+        period_key(T0 + timedelta(hours=3), HOUR),
+    }
+
+
 def test_without_runs_bound_nothing_of_runs_is_rolled_up() -> None:
     rig = Rig()
     rig.rollups = RollupService(
@@ -315,11 +333,11 @@ def test_buckets_bound_every_duration_within_the_documented_error() -> None:
     assert percentile({}, 0.5) is None
 
 
-def test_money_is_exact_in_billionths() -> None:
-    assert cost_nanos(Decimal("0.0042")) == 4_200_000
-    assert cost_nanos(Decimal("0.0000000015")) == 2  # half-even past the ninth decimal
-    assert nanos_text(4_200_000 + 3 * 10**9) == "3.004200000"
-    assert nanos_text(0) == "0.000000000"
+def test_money_is_exact_in_units_of_a_trillionth() -> None:
+    assert cost_picos(Decimal("0.0042")) == 4_200_000_000
+    assert cost_picos(Decimal("0.0000000000015")) == 2  # half-even past the twelfth decimal
+    assert picos_text(4_200_000_000 + 3 * 10**12) == "3.0042"
+    assert picos_text(0) == "0" and picos_text(10**13) == "10"
 
 
 def test_hours_combine_into_the_measure_of_the_whole() -> None:
@@ -352,7 +370,7 @@ def test_the_largest_breakdown_item_stays_well_under_400_kb() -> None:
         stats = RunStats.empty()
         for name in ("runs", "succeeded", "failed", "timed", "duration_ms"):
             stats.counts[name] = 10**12
-        for name in ("tokens_in", "tokens_out", "cost_nanos"):
+        for name in ("tokens_in", "tokens_out", "cost_picos"):
             stats.counts[name] = 10**15
         for bucket in range(coarse_bucket(MAX_BUCKET) + 1):
             stats.latency[bucket] = 10**9
