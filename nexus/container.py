@@ -60,6 +60,7 @@ from domains.agents.services.flows import FlowService
 from domains.agents.services.node_types import NodeTypeService
 from domains.agents.templates.selectors import TemplateSelector
 from domains.agents.templates.services import TemplateService, TemplateStatsService
+from domains.agents.templates.staff import StaffTemplateService
 from domains.agents.services.staff import StaffAgentService
 from domains.agents.services.versions import AgentVersionService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
@@ -455,6 +456,9 @@ class Templates(containers.DeclarativeContainer):
     )
     selector = providers.Singleton(TemplateSelector, uow=uow)
     stats = providers.Singleton(TemplateStatsService, uow=uow)
+    staff = providers.Singleton(
+        StaffTemplateService, uow=uow, templates=templates, selector=selector
+    )
 
 
 def _runs_switch(cfg: NexusConfig) -> str:

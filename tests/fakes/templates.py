@@ -65,6 +65,11 @@ class InMemoryTemplates(FakeRepository):
         ]
         return found[0] if found else None
 
+    def list_org(self, org_id: str, page: PageRequest) -> Page[Template]:
+        ours = [t for t in self._s.templates.values() if t.org_id == org_id]
+        scope = ("templates-org", org_id)
+        return newest_first(ours, page, scope=scope, key=lambda t: stamp(t.updated_at, t.id))
+
     def list_author(self, user_id: str, page: PageRequest) -> Page[Template]:
         theirs = [t for t in self._s.templates.values() if t.created_by == user_id]
         scope = ("templates-author", user_id)

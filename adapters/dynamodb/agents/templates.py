@@ -135,6 +135,10 @@ class DynamoTemplateRepository(StagedRepository[Template]):
         found = self._query_page(key, index="gsi7", page=PageRequest(1)).items
         return found[0] if found else None
 
+    def list_org(self, org_id: str, page: PageRequest) -> Page[Template]:
+        key = Key("gsi1pk").eq(org_templates_partition(org_id))
+        return self._query_page(key, index="gsi1", page=page, scan_forward=False)
+
     def list_author(self, user_id: str, page: PageRequest) -> Page[Template]:
         key = Key("gsi4pk").eq(author_partition(user_id))
         return self._query_page(key, index="gsi4", page=page, scan_forward=False)
@@ -181,7 +185,9 @@ class DynamoTemplateRepository(StagedRepository[Template]):
         collect(self._client, self.table, request, start=None, wanted=wanted, keep=keep)
         return kept
 
-    def _org_source(self, query: TemplateQuery, after: str | None, wanted: int) -> builtins.list[Template]:
+    def _org_source(
+        self, query: TemplateQuery, after: str | None, wanted: int
+    ) -> builtins.list[Template]:
         key: ConditionBase = Key("gsi1pk").eq(org_templates_partition(query.org_id))
         if query.sort == "recency":
             if after is not None:

@@ -34,6 +34,9 @@ class TemplateRepository(Protocol):
         """Templates matching `query`, ordered by `query.sort` (descending; ties by id), under
         one cursor however many partitions the page merges."""
 
+    def list_org(self, org_id: str, page: PageRequest) -> Page[Template]:
+        """Every template of the organisation, any visibility, newest first (staff tooling)."""
+
     def list_author(self, user_id: str, page: PageRequest) -> Page[Template]:
         """Every template `user_id` wrote, any visibility, newest first (staff tooling)."""
 

@@ -169,6 +169,8 @@ def test_lists_merge_organisation_and_public_across_pages(backend: Backend) -> N
     assert everything(backend, TemplateQuery(OTHER, "x", visibility="organization")) == []
     authored = read(backend, lambda uow: uow.templates.list_author("eve", PageRequest(10)))
     assert [t.id for t in authored.items] == [secret.id]
+    org_all = read(backend, lambda uow: uow.templates.list_org(ORG, PageRequest(10)))
+    assert [t.id for t in org_all.items] == [secret.id, *[t.id for t in reversed(ours)]]
 
 
 def test_purge_removes_content_ratings_and_uses(backend: Backend) -> None:
