@@ -33,6 +33,7 @@ from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
+from adapters.dynamodb.lab.tracking_admin import DynamoTrackingStaffBrowser
 from adapters.dynamodb.lab.tracking_metrics import DynamoMetricStore
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.outbox import DynamoOutbox
@@ -87,6 +88,7 @@ from domains.lab.registry.staff import StaffRegistryService
 from domains.lab.tracking.services.experiments import ExperimentService
 from domains.lab.tracking.services.metrics import MetricService
 from domains.lab.tracking.services.runs import ExperimentRunService
+from domains.lab.tracking.staff import StaffTrackingService
 from domains.projects.selectors import DashboardSelector
 from domains.projects.services.members import PROJECT, WORKSPACE, MemberService
 from domains.projects.services.projects import ProjectService
@@ -431,6 +433,11 @@ class LabTracking(containers.DeclarativeContainer):
     runs = providers.Singleton(ExperimentRunService, uow=uow, clock=clock, projects=project_access)
     metrics = providers.Singleton(
         MetricService, uow=uow, store=metric_store, projects=project_access
+    )
+    # The admin: staff use cases over the experiment service, and whole-table browsing.
+    staff_browser = providers.Singleton(DynamoTrackingStaffBrowser, uow)
+    staff = providers.Singleton(
+        StaffTrackingService, uow=uow, browser=staff_browser, experiments=experiments
     )
 
 

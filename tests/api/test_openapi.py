@@ -29,6 +29,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/nodes",
     "/api/flows",
     "/api/experiments",
+    "/api/models",
 )
 # Under a header-scoped prefix but for no organisation (staff only).
 TENANTLESS = {("GET", "/api/analytics/costs/platform")}

@@ -36,6 +36,10 @@ def registry() -> Any:
     return service("lab_registry")
 
 
+def _number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and len(raw) <= 8 else 0
+
+
 def _draft(body: s.ModelVersionIn) -> VersionDraft:
     return VersionDraft(**body.dict())
 
@@ -161,16 +165,17 @@ def model_version_add(request: HttpRequest, id: str, body: s.ModelVersionIn) -> 
 
 
 @router.put("/models/{id}/versions/{version}/stage", response=s.ModelStageOut, openapi_extra=HEADER)
-def model_stage_set(request: HttpRequest, id: str, version: int, body: s.ModelStageIn) -> Any:
+def model_stage_set(request: HttpRequest, id: str, version: str, body: s.ModelStageIn) -> Any:
     """Move a version to a stage; promoting one to production moves the one it replaces to
-    archived, in the same transaction. If-Match is the version's ETag."""
+    archived, in the same transaction. If-Match is the version's ETag. `version` is text in
+    the path, so a malformed one is 404 like a missing one (after the tenant check)."""
     changed, replaced = (
         registry()
         .lifecycle()
         .set_stage(
             ctx=ctx_of(request),
             model_id=id,
-            number=version,
+            number=_number(version),
             stage=body.stage,
             expected_version=if_match(request),
         )

@@ -86,6 +86,16 @@ class MetricStore(Protocol):
         MAX_HISTORY_POINTS; ValidationFailed beyond, ask for a narrower range)."""
 
 
+class TrackingStaffBrowser(Protocol):
+    """What staff browse across organisations (a paginated Scan: admin only, never the API)."""
+
+    def experiments(
+        self, page: PageRequest, *, org_id: str | None, lifecycle: str | None
+    ) -> Page[Experiment]: ...
+
+    def runs(self, page: PageRequest, *, org_id: str | None, status: str | None) -> Page[Run]: ...
+
+
 class TrackingUnitOfWork(UnitOfWork, Protocol):
     experiments: ExperimentRepository
     runs: RunRepository
