@@ -30,10 +30,9 @@ from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
-from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser
+from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser, DynamoTrackingStaffBrowser
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
-from adapters.dynamodb.lab.tracking_admin import DynamoTrackingStaffBrowser
 from adapters.dynamodb.lab.tracking_metrics import DynamoMetricStore
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.outbox import DynamoOutbox

@@ -13,7 +13,9 @@ from boto3.dynamodb.conditions import Attr, ConditionBase
 
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.registry_keys import MODEL_PREFIX, VERSION_PREFIX
+from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
 from domains.lab.registry.model import ModelVersion, RegisteredModel
+from domains.lab.tracking.model import Experiment, Run
 from domains.shared.pagination import Page, PageRequest
 
 
@@ -35,3 +37,23 @@ class DynamoRegistryStaffBrowser:
         where = _with(Attr("sk").begins_with(VERSION_PREFIX), "stage", stage)
         where = _with(where, "deployment_status", status)
         return self._uow().versions._scan_page(page=page, filter=where)
+
+
+class DynamoTrackingStaffBrowser:
+    """Experiments and runs across organisations (`experiments` holds name claims beside
+    the experiments: the filter keeps EXP# items)."""
+
+    def __init__(self, uow: Callable[[], DynamoTrackingUnitOfWork]) -> None:
+        self._uow = uow
+
+    def experiments(
+        self, page: PageRequest, *, org_id: str | None, lifecycle: str | None
+    ) -> Page[Experiment]:
+        where = _with(Attr("sk").begins_with("EXP#"), "org_id", org_id)
+        where = _with(where, "lifecycle_stage", lifecycle)
+        return self._uow().experiments._scan_page(page=page, filter=where)
+
+    def runs(self, page: PageRequest, *, org_id: str | None, status: str | None) -> Page[Run]:
+        where = _with(Attr("sk").eq("RUN"), "org_id", org_id)
+        where = _with(where, "status", status)
+        return self._uow().runs._scan_page(page=page, filter=where)
