@@ -146,6 +146,30 @@ def _print_registry(bench: object) -> None:
         print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
 
 
+def _print_templates(bench: object) -> None:
+    """The templates marketplace: listing and using a template (feature agent_builder)."""
+    from bench.templates import TemplatesBench
+    from nexus.config import config
+
+    projects = getattr(bench, "projects", None)
+    if projects is None or "agent_builder" not in config().features:
+        return
+    templates = TemplatesBench(
+        bench.container,  # type: ignore[attr-defined]
+        bench.http,  # type: ignore[attr-defined]
+        projects.headers,
+        projects.project_ids[0],
+    )
+    print(f"\n{'templates (25 a page)':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
+    for name, records in templates.operations():
+        reads = sum(r.read_units for r in records)
+        writes = sum(r.write_units for r in records)
+        made = ", ".join(
+            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
+        )
+        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+
+
 def main() -> int:
     server = _start_endpoint()
     import django
@@ -176,6 +200,7 @@ def main() -> int:
     _print_usage(bench.container)
     _print_tracking(bench)
     _print_runs(bench)
+    _print_templates(bench)
     _print_registry(bench)
     server.stop()  # type: ignore[attr-defined]
     return 0
