@@ -431,7 +431,7 @@ class LabTracking(containers.DeclarativeContainer):
     )
     runs = providers.Singleton(ExperimentRunService, uow=uow, clock=clock, projects=project_access)
     metrics = providers.Singleton(
-        MetricService, uow=uow, store=metric_store, projects=project_access
+        MetricService, uow=uow, store=metric_store, projects=project_access, clock=clock
     )
     # The admin: staff use cases over the experiment service, and whole-table browsing.
     staff_browser = providers.Singleton(DynamoTrackingStaffBrowser, uow)

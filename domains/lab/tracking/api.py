@@ -4,7 +4,6 @@ MLflow-compatible `2.0/mlflow` paths will sit on the same services."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 from typing import Any
 
@@ -193,7 +192,7 @@ def run_log_params(request: HttpRequest, id: str, runId: str, body: s.RunParamsI
 @idempotent()
 def run_log_metrics(request: HttpRequest, id: str, runId: str, body: s.MetricBatchIn) -> Any:
     """Up to 1,000 points; a batch id (or the Idempotency-Key) makes a retry land once."""
-    now = int(time.time() * 1000)
+    now = tracking().metrics().now_ms()
     points = [
         MetricPoint(m.key, m.value, now if m.timestamp is None else m.timestamp, m.step)
         for m in body.metrics

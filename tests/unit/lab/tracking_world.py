@@ -33,7 +33,9 @@ class TrackingWorld:
         self.uow = uow
         self.experiments = ExperimentService(uow=uow, clock=self.clock, projects=self.projects)
         self.runs = ExperimentRunService(uow=uow, clock=self.clock, projects=self.projects)
-        self.metrics = MetricService(uow=uow, store=self.metric_store, projects=self.projects)
+        self.metrics = MetricService(
+            uow=uow, store=self.metric_store, projects=self.projects, clock=self.clock
+        )
 
     def person(
         self, project_role: str | None, org_role: str = "member", org: str = ORG

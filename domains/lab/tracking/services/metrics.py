@@ -21,6 +21,7 @@ from domains.lab.tracking.model import (
 )
 from domains.lab.tracking.ports import MetricStore, UnitOfWorkFactory
 from domains.lab.tracking.selectors import run_with_role
+from domains.shared.clock import Clock
 from domains.shared.errors import Conflict
 from domains.shared.permissions import Permission
 from domains.shared.tenancy import TenantContext
@@ -64,11 +65,16 @@ def downsample(points: Sequence[MetricPoint], max_points: int) -> list[MetricPoi
 
 class MetricService:
     def __init__(
-        self, *, uow: UnitOfWorkFactory, store: MetricStore, projects: ProjectAccess
+        self, *, uow: UnitOfWorkFactory, store: MetricStore, projects: ProjectAccess, clock: Clock
     ) -> None:
         self._uow = uow
         self._store = store
         self._projects = projects
+        self._clock = clock
+
+    def now_ms(self) -> int:
+        """The timestamp of a point logged without one (MLflow's: milliseconds)."""
+        return int(self._clock.now().timestamp() * 1000)
 
     def log(
         self,
