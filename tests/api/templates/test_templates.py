@@ -110,3 +110,31 @@ def test_another_organisation_is_404(crew, outsider):  # type: ignore[no-untyped
     assert outsider.call("PUT", f"{path}/rating", {"stars": 5}).status_code == 404
     assert outsider.call("GET", PATH).json()["items"] == []
     assert outsider.call("GET", f"{PATH}/not-an-id").status_code == 404
+
+
+def test_a_large_template_round_trips_through_s3_and_into_an_agent(crew, stack):  # type: ignore[no-untyped-def]
+    member = crew["member"]
+    big = flow(2000)
+    for node in big["nodes"]:
+        node["data"] = {"note": "x" * 100, "i": node["data"]["i"]}
+    created = member.call("POST", PATH, body(content=big))
+    assert created.status_code == 201, created.content
+    partition = f"ORG#{member.org_id}#TEMPLATE#{created.json()['id']}"
+    key = {"pk": {"S": partition}, "sk": {"S": "V#00000001"}}
+    raw = stack.gateways.dynamo().get_item("flow-templates", Key=key)["Item"]
+    assert "__s3__" in raw["nodes"]["M"]  # offloaded: the item holds a pointer
+    got = member.call("GET", f"{PATH}/{created.json()['id']}").json()["content"]
+    assert [(n["id"], n["data"]) for n in got["nodes"]] == [
+        (n["id"], n["data"]) for n in big["nodes"]
+    ]
+    assert [(e["source"], e["target"]) for e in got["edges"]] == [
+        (e["source"], e["target"]) for e in big["edges"]
+    ]
+    used = member.call(
+        "POST", f"{PATH}/{created.json()['id']}/use", {"project_id": crew["project"]["id"]}
+    )
+    assert used.status_code == 201, used.content
+    saved = member.call("GET", f"/api/agents/{used.json()['agent_id']}/flow").json()
+    assert saved["nodes"] == got["nodes"]
+    gone = member.call("DELETE", f"{PATH}/{created.json()['id']}")
+    assert gone.status_code == 204
