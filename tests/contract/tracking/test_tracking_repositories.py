@@ -184,3 +184,22 @@ def test_many_points_at_one_step_spill_into_parts(tracking: Backend) -> None:
     assert tracking.metrics.append(ORG, run, "m", points[:30], "small") == 30
     stored = tracking.metrics.history(ORG, run, "m", step_from=0, step_to=0)
     assert stored == sorted(points + points[:30], key=lambda p: p.timestamp)
+
+
+def test_a_search_looks_at_the_newest_runs_only(
+    tracking: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound (SEARCH_BOUND, 1,000) made small: older runs are not searched."""
+    import adapters.dynamodb.lab.tracking as dynamo_tracking
+    import tests.fakes.tracking as fake_tracking
+
+    for module in (dynamo_tracking, fake_tracking):
+        monkeypatch.setattr(module, "SEARCH_BOUND", 3)
+    exp = new_id()
+    runs = [_run(exp, m) for m in range(5)]
+    for r in runs:
+        _commit(tracking, lambda u, r=r: u.runs.add(r))
+    query = parse_query("params.lr = '0.1'", "attributes.start_time ASC")
+    with tracking.uow() as u:
+        found = u.runs.search(ORG, exp, status=None, query=query, page=PageRequest(10))
+    assert [r.id for r in found.items] == [r.id for r in runs[2:]]
