@@ -36,6 +36,17 @@ def test_create_audits_and_publishes(world: TrackingWorld) -> None:
         assert uow.experiments.get_by_name(editor.org_id, "churn") == exp
 
 
+def test_get_by_name_for_mlflow(world: TrackingWorld) -> None:
+    editor = world.person("editor")
+    exp = world.experiments.create(ctx=editor, project_id=PROJECT, name="churn")
+    assert world.experiments.get_by_name(ctx=world.person("viewer"), name="churn") == exp
+    for stranger, name in ((world.person(None), "churn"), (editor, "other")):
+        with pytest.raises(NotFound):
+            world.experiments.get_by_name(ctx=stranger, name=name)
+    with pytest.raises(NotFound):
+        world.experiments.get_by_name(ctx=world.person("admin", org=OTHER_ORG), name="churn")
+
+
 def test_roles_and_tenants(world: TrackingWorld) -> None:
     viewer, editor = world.person("viewer"), world.person("editor")
     with pytest.raises(Forbidden):

@@ -23,7 +23,7 @@ from domains.lab.tracking.selectors import experiment_with_role
 from domains.shared.clock import Clock
 from domains.shared.errors import Conflict
 from domains.shared.events import record_change
-from domains.shared.guards import check_version
+from domains.shared.guards import check_version, found
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.permissions import Permission
@@ -83,6 +83,14 @@ class ExperimentService:
         ctx.require(Permission.LAB_READ)
         with self._uow() as uow:
             return experiment_with_role(self._projects, ctx, uow, experiment_id, "viewer")
+
+    def get_by_name(self, *, ctx: TenantContext, name: str) -> Experiment:
+        """MLflow's get-experiment-by-name: names are unique in the organisation."""
+        ctx.require(Permission.LAB_READ)
+        with self._uow() as uow:
+            claimed = uow.experiments.get_by_name(ctx.org_id, name.strip())
+            wanted = found(claimed, "experiment")
+            return experiment_with_role(self._projects, ctx, uow, wanted.id, "viewer")
 
     def list(
         self,
