@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domains.shared.errors import Conflict, ValidationFailed
+from domains.shared.errors import Conflict, PayloadTooLarge, ValidationFailed
 
 ACTIVE, DELETED = "active", "deleted"
 RUN_STATUSES = ("scheduled", "running", "finished", "failed", "killed")
@@ -141,6 +141,19 @@ class Run:
         if self.ended_at is None:
             return None
         return int((self.ended_at - self.started_at).total_seconds() * 1000)
+
+
+MAX_RUN_TEXT = 300_000  # characters of params and tags: the run item stays under 400 KB
+
+
+def check_run_size(run: Run) -> Run:
+    """A run is one item (DynamoDB's 400 KB limit): its params and tags together are bounded."""
+    pairs = (*run.params.items(), *run.tags.items())
+    if sum(len(k) + len(v) for k, v in pairs) > MAX_RUN_TEXT:
+        raise PayloadTooLarge(
+            f"a run's params and tags hold at most {MAX_RUN_TEXT:,} characters together"
+        )
+    return run
 
 
 def check_status(raw: str) -> str:

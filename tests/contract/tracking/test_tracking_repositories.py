@@ -203,3 +203,22 @@ def test_a_search_looks_at_the_newest_runs_only(
     with tracking.uow() as u:
         found = u.runs.search(ORG, exp, status=None, query=query, page=PageRequest(10))
     assert [r.id for r in found.items] == [r.id for r in runs[2:]]
+
+
+def test_the_largest_run_the_model_allows_is_stored(tracking: Backend) -> None:
+    """check_run_size's bound (300,000 characters of params and tags) fits DynamoDB's 400 KB,
+    with 500 latest metric values beside it."""
+    from domains.lab.tracking.model import MAX_RUN_TEXT, check_run_size
+
+    tags = {f"t{i:03d}": "x" * 4000 for i in range(MAX_RUN_TEXT // 4004)}
+    latest = {
+        f"metric/{i:03d}": MetricPoint(f"metric/{i:03d}", 0.123456789, 1, 9) for i in range(500)
+    }
+    run = check_run_size(_run(new_id(), 1, tags=tags))
+    _commit(tracking, lambda u: u.runs.add(run))
+    with tracking.uow() as u:
+        stored = u.runs.get(ORG, run.id)
+        assert stored is not None and u.runs.record_latest(stored, latest)
+        assert u.runs.get(ORG, run.id) == replace(
+            run, version=1, metrics_seq=1, latest_metrics=latest
+        )

@@ -14,6 +14,7 @@ from domains.shared.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
     PreconditionFailed,
     ValidationFailed,
 )
@@ -83,6 +84,19 @@ def test_params_are_immutable_and_tags_are_not(world: TrackingWorld) -> None:
         ctx=editor, run_id=run.id, expected_version=None, tags={"t": "2"}, delete_tags=["x"]
     )
     assert retagged.tags == {"t": "2"}
+
+
+def test_a_run_stays_one_item(world: TrackingWorld) -> None:
+    editor, exp = _experiment(world)
+    run = world.runs.create(ctx=editor, experiment_id=exp.id)
+    big = {f"t{i}": "x" * 4000 for i in range(74)}  # 296,000+ characters: fits
+    world.runs.update(ctx=editor, run_id=run.id, expected_version=None, tags=big)
+    with pytest.raises(PayloadTooLarge):
+        world.runs.log_params(
+            ctx=editor, run_id=run.id, params={f"p{i}": "y" * 500 for i in range(8)}
+        )
+    with pytest.raises(PayloadTooLarge):
+        world.runs.create(ctx=editor, experiment_id=exp.id, tags={**big, "t99": "x" * 4000})
 
 
 def test_a_change_without_if_match_is_retried_over_a_concurrent_one(

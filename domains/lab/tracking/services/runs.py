@@ -20,6 +20,7 @@ from domains.lab.tracking.model import (
     Run,
     check_name,
     check_pairs,
+    check_run_size,
     check_status,
     check_transition,
     invalid,
@@ -98,7 +99,7 @@ class ExperimentRunService:
                 tags=_tags(tags or {}),
                 datasets=_datasets((), datasets),
             )
-            uow.runs.add(run)
+            uow.runs.add(check_run_size(run))
             self._record(uow, ctx, run, "create", "RunCreated", now)
             uow.commit()
         return replace(run, version=1)
@@ -236,7 +237,7 @@ class ExperimentRunService:
             changed = change(run, now)
             if changed is None:
                 return run
-            uow.runs.save(changed)
+            uow.runs.save(check_run_size(changed))
             if changed.status in TERMINAL and run.status not in TERMINAL:
                 finished = {"status": changed.status, "duration_ms": changed.duration_ms}
                 self._record(uow, ctx, changed, "finish", "RunFinished", now, **finished)
