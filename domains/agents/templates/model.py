@@ -155,7 +155,9 @@ def sort_key(template: Template, sort: str) -> str:
 class TemplateQuery:
     """What a caller lists: `org_id`/`viewer` are who asks; the rest are filters. Without a
     `visibility` the list is everything the caller may read: the organisation's templates
-    (private ones only the viewer's own) and public ones of every organisation."""
+    (private ones only the viewer's own) and public ones of every organisation. `author`
+    names a member of the caller's organisation (other organisations' authors are not
+    shown, so they cannot be filtered on either)."""
 
     org_id: str
     viewer: str
@@ -181,7 +183,7 @@ class TemplateQuery:
             and (self.visibility is None or t.visibility == self.visibility)
             and (self.category is None or t.category == self.category)
             and (self.tag is None or self.tag in t.tags)
-            and (self.author is None or t.created_by == self.author)
+            and (self.author is None or (t.created_by == self.author and t.org_id == self.org_id))
             and (self.text is None or self.text in f"{t.name}\n{t.description}".lower())
         )
 

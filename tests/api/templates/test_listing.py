@@ -39,6 +39,8 @@ def test_filters(crew, outsider):  # type: ignore[no-untyped-def]
     assert set(_ids(member, "?author=me")) == {a["id"], d["id"]}
     assert set(_ids(member, f"?author={admin.user_id}")) == {b["id"], c["id"]}
     assert set(_ids(outsider, "?visibility=organization")) == {internal["id"]}
+    # another organisation's author is not a filter there: it would tell who wrote what
+    assert _ids(outsider, f"?author={admin.user_id}") == []
 
 
 def test_sorts_and_pages(crew, outsider):  # type: ignore[no-untyped-def]

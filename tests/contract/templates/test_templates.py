@@ -97,8 +97,12 @@ def test_save_is_versioned_and_leaves_the_counters(backend: Backend) -> None:
     assert got.name == "new" and got.version == 2 and (got.rating_sum, got.rating_count) == (4, 1)
     assert stored.version == 1  # a rating is not an edit
     assert read(backend, lambda uow: uow.templates.get_public(t.id)).id == t.id
+    public = read(backend, lambda uow: uow.templates.get(ORG, t.id))
+    write(backend, lambda uow: uow.templates.save(replace(public, visibility="organization")))
+    assert read(backend, lambda uow: uow.templates.get_public(t.id)) is None
+    assert everything(backend, TemplateQuery(OTHER, "x", visibility="public")) == []
     with pytest.raises(PreconditionFailed):
-        write(backend, lambda uow: uow.templates.save(replace(t, version=1)))
+        write(backend, lambda uow: uow.templates.save(replace(t, version=2)))
     with pytest.raises(PreconditionFailed):
         write(backend, lambda uow: uow.templates.remove(replace(t, version=1)))
 
