@@ -7,7 +7,7 @@ from __future__ import annotations
 from domains.lab.access import ProjectAccess, require_role
 from domains.lab.tracking.model import Experiment, Run
 from domains.lab.tracking.ports import TrackingUnitOfWork
-from domains.shared.errors import NotFound
+from domains.shared.errors import Conflict, NotFound
 from domains.shared.guards import found
 from domains.shared.ids import is_valid_id
 from domains.shared.tenancy import TenantContext
@@ -47,3 +47,18 @@ def run_with_role(
     except NotFound:
         raise NotFound("run not found") from None
     return experiment, run
+
+
+def writable_run(
+    projects: ProjectAccess,
+    ctx: TenantContext,
+    uow: TrackingUnitOfWork,
+    run_id: str,
+    experiment_id: str | None = None,
+) -> Run:
+    """A run to change or log to: editor on the project, and its experiment not deleted
+    (MLflow refuses writes to the runs of a deleted experiment too)."""
+    experiment, run = run_with_role(projects, ctx, uow, run_id, "editor", experiment_id)
+    if not experiment.active:
+        raise Conflict("the run's experiment is deleted: restore it first")
+    return run

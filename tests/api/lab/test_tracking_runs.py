@@ -76,8 +76,14 @@ def test_run_bad_input_roles_and_tenants(crew, outsider):  # type: ignore[no-unt
 
 def test_no_runs_in_a_deleted_experiment(crew):  # type: ignore[no-untyped-def]
     exp = _exp(crew)
+    run = new_run(crew["member"], exp["id"])
     crew["owner"].call("DELETE", f"/api/experiments/{exp['id']}")
     assert crew["member"].call("POST", f"/api/experiments/{exp['id']}/runs", {}).status_code == 409
+    path = f"/api/experiments/{exp['id']}/runs/{run['id']}"
+    assert crew["member"].call("PATCH", path, {"status": "killed"}).status_code == 409
+    point = [{"key": "loss", "value": 1.0}]
+    assert log_metrics(crew["member"], exp["id"], run["id"], point).status_code == 409
+    assert crew["viewer"].call("GET", path).status_code == 200
 
 
 def test_search_by_status_tag_param_and_metric_sorted_and_paged(crew):  # type: ignore[no-untyped-def]

@@ -137,6 +137,11 @@ def test_runs_need_roles_an_active_experiment_and_their_own_path(world: Tracking
     world.experiments.delete(ctx=world.person("admin"), experiment_id=exp.id)
     with pytest.raises(Conflict):
         world.runs.create(ctx=editor, experiment_id=exp.id)
+    with pytest.raises(Conflict):
+        world.runs.update(ctx=editor, run_id=run.id, expected_version=None, status="killed")
+    with pytest.raises(Conflict):
+        world.metrics.log(ctx=editor, run_id=run.id, points=[MetricPoint("a", 1.0, 1)])
+    assert world.runs.get(ctx=viewer, run_id=run.id).status == "running"  # still readable
 
 
 def test_search_filters_and_sorts(world: TrackingWorld) -> None:

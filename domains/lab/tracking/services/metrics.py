@@ -20,7 +20,7 @@ from domains.lab.tracking.model import (
     latest_of,
 )
 from domains.lab.tracking.ports import MetricStore, UnitOfWorkFactory
-from domains.lab.tracking.selectors import run_with_role
+from domains.lab.tracking.selectors import run_with_role, writable_run
 from domains.shared.clock import Clock
 from domains.shared.errors import Conflict
 from domains.shared.permissions import Permission
@@ -92,7 +92,7 @@ class MetricService:
             raise invalid(["batch_id"], "at most 128 characters")
         checked = [check_point(p, i) for i, p in enumerate(points)]
         with self._uow() as uow:
-            _, run = run_with_role(self._projects, ctx, uow, run_id, "editor", experiment_id)
+            run = writable_run(self._projects, ctx, uow, run_id, experiment_id)
         by_key: dict[str, list[MetricPoint]] = {}
         for p in checked:
             by_key.setdefault(p.key, []).append(p)

@@ -28,7 +28,7 @@ from domains.lab.tracking.model import (
 )
 from domains.lab.tracking.ports import TrackingUnitOfWork, UnitOfWorkFactory
 from domains.lab.tracking.search import parse_query
-from domains.lab.tracking.selectors import experiment_with_role, run_with_role
+from domains.lab.tracking.selectors import experiment_with_role, run_with_role, writable_run
 from domains.shared.clock import Clock
 from domains.shared.errors import Conflict, PreconditionFailed
 from domains.shared.events import record_change
@@ -232,7 +232,7 @@ class ExperimentRunService:
     ) -> Run:
         now = self._clock.now()
         with self._uow() as uow:
-            _, run = run_with_role(self._projects, ctx, uow, run_id, "editor", experiment_id)
+            run = writable_run(self._projects, ctx, uow, run_id, experiment_id)
             check_version(expected_version, run.version, "run")
             changed = change(run, now)
             if changed is None:
