@@ -25,6 +25,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/analytics/dashboard",
     "/api/analytics/costs",
     "/api/prompts",
+    "/api/templates",
     "/api/agents",
     "/api/nodes",
     "/api/flows",
