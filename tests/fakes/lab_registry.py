@@ -20,7 +20,7 @@ from domains.lab.registry.model import (
 )
 from domains.lab.registry.ports import VersionFilter
 from domains.shared.audit import AuditEntry
-from domains.shared.errors import Conflict, PreconditionFailed
+from domains.shared.errors import Conflict, PreconditionFailed, ValidationFailed
 from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
 from tests.fakes.paging import newest_first, page_of, sortable
@@ -40,6 +40,7 @@ class RegistryStore:
     pointers: dict[tuple[str, str, str], StagePointer] = field(default_factory=dict)
     aliases: dict[tuple[str, str, str], ModelAlias] = field(default_factory=dict)
     points: dict[tuple[str, str, str], MetricPoint] = field(default_factory=dict)
+    runs: set[tuple[str, str]] = field(default_factory=set)  # (org, run id): tracking's runs
     audit: list[AuditEntry] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
     clock: None = None
@@ -144,6 +145,14 @@ class InMemoryModelVersions(FakeRepository):
             s.versions[key] = replace(version, version=1)
 
         self._stage(("versions", *key), apply)
+        run = (version.org_id, version.source_run_id or "")
+        if version.source_run_id:
+
+            def check(s: RegistryStore) -> None:
+                if run not in s.runs:
+                    raise ValidationFailed("source_run_id names no run of the organisation")
+
+            self._stage(("runs", *run), check)  # a condition check on the run's item
 
     def save(self, version: ModelVersion) -> None:
         key = (version.org_id, version.model_id, version.number)

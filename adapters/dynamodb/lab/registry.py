@@ -36,6 +36,7 @@ from adapters.dynamodb.lab.registry_keys import (
     version_index_keys,
     version_key,
 )
+from adapters.dynamodb.lab.tracking_keys import run_key
 from adapters.dynamodb.offload import Offloader
 from adapters.dynamodb.staged import StagedRepository
 from adapters.dynamodb.uow import DynamoUnitOfWork
@@ -45,11 +46,16 @@ from domains.lab.registry.model import (
     RegisteredModel,
 )
 from domains.lab.registry.ports import VersionFilter
-from domains.shared.errors import Conflict, PreconditionFailed
+from domains.shared.errors import Conflict, PreconditionFailed, ValidationFailed
 from domains.shared.pagination import Page, PageRequest
 
 STALE_MODEL = PreconditionFailed("the model changed since it was read")
 STALE_VERSION = PreconditionFailed("the model version changed since it was read")
+RUNS_TABLE = "experiment-runs"
+NO_RUN = ValidationFailed(
+    "source_run_id names no run of the organisation",
+    errors=[{"loc": ["source_run_id"], "msg": "no such run in the organisation"}],
+)
 
 
 class DynamoModelRepository(StagedRepository[RegisteredModel]):
@@ -236,8 +242,16 @@ class DynamoModelVersionRepository(StagedRepository[ModelVersion]):
         )
 
     def add(self, version: ModelVersion) -> None:
+        """The version, and (lineage) a check in the same transaction that its source run is
+        a run of the organisation in `experiment-runs`."""
         taken = Conflict(f"version {version.number} exists")
         self._stage_insert(self.to_item(version), on_condition=taken)
+        if version.source_run_id:
+            run = run_key(version.org_id, version.source_run_id)
+            self._uow.stage(
+                lambda tx: tx.condition_check(RUNS_TABLE, run, Attr("pk").exists()),
+                on_condition=NO_RUN,
+            )
 
     def save(self, version: ModelVersion) -> None:
         self._stage_replace(

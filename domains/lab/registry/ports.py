@@ -65,7 +65,8 @@ class ModelVersionRepository(Protocol):
         status or stage set), most recently updated first (a run's by model and number)."""
 
     def add(self, version: ModelVersion) -> None:
-        """Stage a new version (Conflict if the number exists)."""
+        """Stage a new version (Conflict if the number exists; ValidationFailed if its
+        source run is not a run of the organisation, checked in the same transaction)."""
 
     def save(self, version: ModelVersion) -> None:
         """Stage the changed version (PreconditionFailed if stale)."""

@@ -38,3 +38,13 @@ def model_with_versions(caller: Any, project_id: str, count: int, name: str = "c
     for _ in range(count - 1):
         add_version(caller, model_id)
     return model_id
+
+
+def tracked_run(caller: Any, project_id: str) -> str:
+    """A run of an experiment in the project, through the tracking API (a version's source)."""
+    body = {"project_id": project_id, "name": f"exp-{project_id[-6:]}"}
+    experiment = caller.call("POST", "/api/experiments", body)
+    assert experiment.status_code == 201, experiment.content
+    run = caller.call("POST", f"/api/experiments/{experiment.json()['id']}/runs", {})
+    assert run.status_code == 201, run.content
+    return str(run.json()["id"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from domains.shared.ids import new_id
-from tests.api.lab.registry_helpers import VERSION, add_version, register
+from tests.api.lab.registry_helpers import VERSION, add_version, register, tracked_run
 from tests.api.projects.conftest import new_project, new_workspace
 
 REGISTRY = "/api/models/registry"
@@ -36,7 +36,9 @@ def test_register_without_a_version_then_add_versions(crew):  # type: ignore[no-
     assert created.status_code == 201 and created.json()["version"] is None
     model_id = created.json()["model"]["id"]
     assert created.json()["model"]["latest_version"] == 0
-    run_id = new_id()
+    run_id = tracked_run(owner, project_id)
+    unknown = {"model_id": model_id, "version": {**VERSION, "source_run_id": new_id()}}
+    assert owner.call("POST", REGISTRY, unknown).status_code == 422
     via_registry = owner.call(
         "POST", REGISTRY, {"model_id": model_id, "version": {**VERSION, "source_run_id": run_id}}
     )

@@ -13,8 +13,10 @@ import pytest
 
 from adapters.dynamodb.catalog import table_def
 from adapters.dynamodb.client import DynamoClient
+from adapters.dynamodb.codec import encode_item
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
+from adapters.dynamodb.lab.tracking_keys import run_key
 from domains.lab.registry.model import (
     DeploymentChange,
     MetricPoint,
@@ -24,13 +26,15 @@ from domains.lab.registry.model import (
     StagePointer,
 )
 from domains.lab.registry.ports import RegistryUnitOfWork, VersionFilter
-from domains.shared.errors import Conflict, PreconditionFailed
+from domains.shared.errors import Conflict, DomainError, PreconditionFailed, ValidationFailed
 from domains.shared.ids import new_id
 from domains.shared.pagination import PageRequest
 from tests.contract.moto_tables import empty_tables, moto_tables
 from tests.fakes.lab_registry import InMemoryRegistryUnitOfWork, RegistryStore
 
-TABLES = tuple(table_def(n) for n in ("models", "lab-model-registry", "system-logs"))
+TABLES = tuple(
+    table_def(n) for n in ("models", "lab-model-registry", "experiment-runs", "system-logs")
+)
 CURSOR_SECRET = b"registry-contract-cursor-secret-0123"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ORG, OTHER_ORG, PROJECT = new_id(), new_id(), new_id()
@@ -46,15 +50,22 @@ def moto_registry_tables() -> Iterator[tuple[Any, DynamoClient]]:
 
 @pytest.fixture(params=["memory", "dynamodb"])
 def backend(request: pytest.FixtureRequest) -> Backend:
+    """Each backend's `add_run(org, run)` makes a run the tracking side would have written."""
     if request.param == "memory":
         store = RegistryStore()
-        return lambda: InMemoryRegistryUnitOfWork(store)
+        memory: Any = lambda: InMemoryRegistryUnitOfWork(store)  # noqa: E731
+        memory.add_run = lambda org, run: store.runs.add((org, run))
+        return memory  # type: ignore[no-any-return]
     boto, client = request.getfixturevalue("moto_registry_tables")
     empty_tables(boto, client, TABLES)
     cursors = CursorSigner(CURSOR_SECRET)
-    return lambda: DynamoRegistryUnitOfWork(
+    dynamo: Any = lambda: DynamoRegistryUnitOfWork(  # noqa: E731
         client, cursors=cursors, offloader=None, audit_retention_days=30
     )
+    dynamo.add_run = lambda org, run: client.put_item(
+        "experiment-runs", Item=encode_item({**run_key(org, run), "id": run})
+    )
+    return dynamo  # type: ignore[no-any-return]
 
 
 def a_model(
@@ -158,12 +169,19 @@ def test_model_lists_by_organisation_project_and_task(backend: Backend) -> None:
 
 def test_versions_found_by_run_project_status_and_stage(backend: Backend) -> None:
     model, run = a_model(), new_id()
-    with backend() as uow:
-        uow.models.add(replace(model, latest_version=3))
+    backend.add_run(ORG, run)  # type: ignore[attr-defined]
+    with backend() as uow, pytest.raises(DomainError):  # one check of the run per transaction
         uow.versions.add(a_version(model, 1, source_run_id=run))
-        uow.versions.add(a_version(model, 2, stage="staging", source_run_id=run))
-        uow.versions.add(a_version(model, 3, stage="staging", deployment_status="deployed"))
+        uow.versions.add(a_version(model, 2, source_run_id=run))
         uow.commit()
+    for version in (
+        a_version(model, 1, source_run_id=run),
+        a_version(model, 2, stage="staging", source_run_id=run),
+        a_version(model, 3, stage="staging", deployment_status="deployed"),
+    ):
+        with backend() as uow:
+            uow.versions.add(version)
+            uow.commit()
 
     def numbers(**wanted: Any) -> list[int]:
         with backend() as uow:
@@ -286,3 +304,21 @@ def test_metric_points_by_version_and_time(backend: Backend) -> None:
             ORG, model.id, number=2, start=None, end=None, page=PageRequest(5)
         )
     assert stored_point.items == [points[3]]
+
+
+def test_a_source_run_must_be_a_run_of_the_organisation(backend: Backend) -> None:
+    model, theirs, ours = a_model(), new_id(), new_id()
+    backend.add_run(OTHER_ORG, theirs)  # type: ignore[attr-defined]
+    backend.add_run(ORG, ours)  # type: ignore[attr-defined]
+    stored(backend, model)
+    for run in (new_id(), theirs):
+        with backend() as uow, pytest.raises(ValidationFailed):
+            uow.versions.add(a_version(model, 1, source_run_id=run))
+            uow.commit()
+    with backend() as uow:
+        assert uow.versions.get(ORG, model.id, 1) is None
+        uow.versions.add(a_version(model, 1, source_run_id=ours))
+        uow.commit()
+    with backend() as uow:
+        found = uow.versions.find(ORG, VersionFilter(run_id=ours), page=PageRequest(5))
+    assert [v.source_run_id for v in found.items] == [ours]
