@@ -20,6 +20,7 @@ def test_create_read_update_delete_restore(crew):  # type: ignore[no-untyped-def
     assert changed.status_code == 200 and changed.json()["name"] == "churn-v2"
     assert editor.call("PUT", path, {"name": "x"}, **{"If-Match": '"1"'}).status_code == 412
     assert editor.call("DELETE", path).status_code == 403  # admin on the project deletes
+    assert owner.call("DELETE", path, **{"If-Match": '"1"'}).status_code == 412
     deleted = owner.call("DELETE", path, **{"If-Match": '"2"'})
     assert deleted.status_code == 200 and deleted.json()["lifecycle_stage"] == "deleted"
     assert owner.call("DELETE", path).status_code == 409

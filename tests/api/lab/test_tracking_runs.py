@@ -37,6 +37,10 @@ def test_run_lifecycle_tags_params_and_datasets(crew):  # type: ignore[no-untype
     assert params.json()["params"] == {"lr": "0.1", "depth": "6"}
     clash = editor.call("POST", f"{path}/params", {"params": {"lr": "0.2"}})
     assert clash.status_code == 409
+    stale_params = editor.call(
+        "POST", f"{path}/params", {"params": {"x": "1"}}, **{"If-Match": '"1"'}
+    )
+    assert stale_params.status_code == 412
     stale = editor.call("PATCH", path, {"status": "finished"}, **{"If-Match": '"1"'})
     assert stale.status_code == 412
     done = editor.call("PATCH", path, {"status": "finished", "delete_tags": ["a"]})
