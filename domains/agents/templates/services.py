@@ -8,9 +8,9 @@ ADD in the rating's transaction, and a use is counted by the TemplateUsed event'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from domains.agents.flow_rules import check_flow
 from domains.agents.model import Agent, Flow, NodeConfig, check_agent_name
@@ -32,7 +32,7 @@ from domains.agents.templates.model import (
 from domains.agents.templates.ports import TemplatesUnitOfWork, UnitOfWorkFactory
 from domains.agents.templates.selectors import load_template, org_admin, owned
 from domains.shared.clock import Clock
-from domains.shared.errors import Forbidden, ValidationFailed
+from domains.shared.errors import Forbidden, TransactionCancelled, ValidationFailed
 from domains.shared.events import DomainEvent, record_change
 from domains.shared.guards import check_version, found
 from domains.shared.ids import is_valid_id, new_id
@@ -42,6 +42,7 @@ from domains.shared.tenancy import TenantContext
 from domains.shared.usage import UsageRecorder
 
 USED = "template.used"
+RATING_ATTEMPTS = 5  # ratings of one template by many people at once collide on its sums
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,25 @@ class FromVersion:
 
 
 Source = ContentIn | FromVersion
+T = TypeVar("T")
 
 
 def _flow_problems(uow: TemplatesUnitOfWork, org_id: str, content: ContentIn) -> None:
     problems = check_flow(content.nodes, content.edges, node_types(uow, org_id))
     if problems:
         raise ValidationFailed(f"the flow has {len(problems)} problem(s)", errors=problems)
+
+
+def _colliding(attempt: Callable[[], T]) -> T:
+    """Run a use case again (reading afresh) when its transaction was cancelled with no
+    condition failing: it collided with another on a shared item (the listing's sums)."""
+    for _ in range(RATING_ATTEMPTS - 1):
+        try:
+            return attempt()
+        except TransactionCancelled as e:
+            if "ConditionalCheckFailed" in e.reasons:
+                raise
+    return attempt()
 
 
 class TemplateService:
@@ -309,6 +323,9 @@ class TemplateService:
         transaction. The template as stored after it, and my stars."""
         ctx.require(Permission.TEMPLATE_WRITE)
         wanted = check_stars(stars)
+        return _colliding(lambda: self._rate(ctx, template_id, wanted))
+
+    def _rate(self, ctx: TenantContext, template_id: str, wanted: int) -> tuple[Template, int]:
         user = ctx.principal.user_id
         with self._uow() as uow:
             template = load_template(ctx, uow, template_id)
@@ -341,6 +358,9 @@ class TemplateService:
 
     def unrate(self, *, ctx: TenantContext, template_id: str) -> None:
         ctx.require(Permission.TEMPLATE_WRITE)
+        _colliding(lambda: self._unrate(ctx, template_id))
+
+    def _unrate(self, ctx: TenantContext, template_id: str) -> None:
         with self._uow() as uow:
             template = load_template(ctx, uow, template_id)
             mine = uow.ratings.get(template.org_id, template.id, ctx.principal.user_id)

@@ -187,3 +187,31 @@ def test_the_list_sorts_and_pages(world) -> None:  # type: ignore[no-untyped-def
     second = world.selector.list(ctx=viewer, page=PageRequest(2, first.next_cursor))
     ids = [t.id for t in [*first.items, *second.items]]
     assert ids == [made[i].id for i in (2, 0, 3, 1)] and second.next_cursor is None
+
+
+def test_a_rating_that_collides_with_another_is_tried_again(world) -> None:  # type: ignore[no-untyped-def]
+    from domains.agents.templates.services import TemplateService
+    from domains.shared.errors import TransactionCancelled
+    from tests.fakes.templates import InMemoryTemplatesUnitOfWork
+
+    t = world.publish(world.person())
+    collisions = [2]
+
+    class Colliding(InMemoryTemplatesUnitOfWork):
+        def commit(self) -> None:
+            if collisions[0]:
+                collisions[0] -= 1
+                raise TransactionCancelled("conflict", reasons=["None", "TransactionConflict"])
+            super().commit()
+
+    service = TemplateService(
+        uow=lambda: Colliding(world.store),
+        clock=world.clock,
+        projects=world.projects,
+        usage=world.usage,
+    )
+    after, _ = service.rate(ctx=world.person(), template_id=t.id, stars=4)
+    assert after.rating_count == 1 and after.rating_sum == 4 and collisions == [0]
+    collisions[0] = 9  # more than it tries: the collision is the answer
+    with pytest.raises(TransactionCancelled):
+        service.rate(ctx=world.person(), template_id=t.id, stars=2)
