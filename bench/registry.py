@@ -135,7 +135,7 @@ class RegistryBench:
             ),
             (
                 f"GET /api/models/{{id}}/metrics ({POINTS} points)",
-                lambda: self._send("GET", f"{self.base}/metrics?version=1", status=200),
+                lambda: self._send("GET", f"{self.base}/metrics?version=1&limit=100", status=200),
             ),
         ]
         for name, step in steps:

@@ -22,7 +22,6 @@ from domains.lab.registry.ports import VersionFilter
 from domains.lab.registry.selectors import ModelDetail, RegistryEntry
 from domains.shared.api import PageOut, PageParams, if_match, json_response, page_out, tenant_header
 from domains.shared.api_idempotency import idempotency_header, idempotent
-from domains.shared.pagination import PageRequest
 from domains.shared.web import feature_tenant, service
 
 FEATURE = "ai_lab"
@@ -138,12 +137,9 @@ def model_register(request: HttpRequest, body: s.ModelRegisterIn) -> Any:
 
 
 @router.get("/models/{id}", response=s.ModelDetailOut, openapi_extra=HEADER)
-def model_get(request: HttpRequest, id: str, params: Query[s.ModelDetailParams]) -> Any:
-    detail = (
-        registry()
-        .selector()
-        .get(ctx=ctx_of(request), model_id=id, page=PageRequest(params.limit, params.cursor))
-    )
+def model_get(request: HttpRequest, id: str, params: Query[PageParams]) -> Any:
+    """The model with a page of its versions (newest first; `limit`, `cursor`)."""
+    detail = registry().selector().get(ctx=ctx_of(request), model_id=id, page=params.request())
     return json_response(_detail(detail), schema=s.ModelDetailOut, version=detail.model.version)
 
 
@@ -229,7 +225,9 @@ def model_alias_remove(request: HttpRequest, id: str, alias: str) -> Any:
 
 
 @router.get("/models/{id}/metrics", response=PageOut[s.ModelMetricPointOut], openapi_extra=HEADER)
-def model_metrics(request: HttpRequest, id: str, params: Query[s.ModelMetricsParams]) -> Any:
+def model_metrics(
+    request: HttpRequest, id: str, params: Query[PageParams], window: Query[s.ModelMetricsParams]
+) -> Any:
     """Performance metrics over time: of one version, or of every version (by version)."""
     page = (
         registry()
@@ -237,10 +235,10 @@ def model_metrics(request: HttpRequest, id: str, params: Query[s.ModelMetricsPar
         .metrics(
             ctx=ctx_of(request),
             model_id=id,
-            number=params.version,
-            start=params.start,
-            end=params.end,
-            page=PageRequest(params.limit, params.cursor),
+            number=window.version,
+            start=window.start,
+            end=window.end,
+            page=params.request(),
         )
     )
     return page_out(page, _point)

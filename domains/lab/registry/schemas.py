@@ -150,11 +150,6 @@ class RegistryListParams(Schema):
     run_id: str | None = Field(None, min_length=1, max_length=40)
 
 
-class ModelDetailParams(Schema):
-    limit: int = Field(25, ge=1, le=100, description="versions per page, newest first")
-    cursor: str | None = Field(None, max_length=2048)
-
-
 class ModelStageIn(Schema):
     stage: Stage
 
@@ -204,5 +199,3 @@ class ModelMetricsParams(Schema):
     end: datetime | None = Field(None, alias="to")
 
     _utc = field_validator("start", "end")(utc)
-    limit: int = Field(100, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2048)
