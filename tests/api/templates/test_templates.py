@@ -138,3 +138,28 @@ def test_a_large_template_round_trips_through_s3_and_into_an_agent(crew, stack):
     assert saved["nodes"] == got["nodes"]
     gone = member.call("DELETE", f"{PATH}/{created.json()['id']}")
     assert gone.status_code == 204
+
+
+def test_reading_needs_template_read(crew, http):  # type: ignore[no-untyped-def]
+    owner = crew["owner"]
+    t = new_template(owner)
+    keys = f"/api/organizations/{owner.org_id}/api-keys"
+
+    def mint(permissions: list[str]) -> str:
+        minted = owner.call("POST", keys, {"name": "bot", "permissions": permissions})
+        assert minted.status_code == 201, minted.content
+        return minted.json()["key"]  # type: ignore[no-any-return]
+
+    without = mint(["org:read"])
+    assert http.get(PATH, HTTP_X_API_KEY=without).status_code == 403
+    assert http.get(f"{PATH}/{t['id']}", HTTP_X_API_KEY=without).status_code == 403
+    reader = mint(["template:read"])
+    assert http.get(PATH, HTTP_X_API_KEY=reader).status_code == 200
+    assert http.get(f"{PATH}/{t['id']}", HTTP_X_API_KEY=reader).status_code == 200
+    refused = http.post(
+        f"{PATH}/{t['id']}/use",
+        {"project_id": crew["project"]["id"]},
+        content_type="application/json",
+        HTTP_X_API_KEY=reader,
+    )
+    assert refused.status_code == 403  # using makes an agent: agent:write too
