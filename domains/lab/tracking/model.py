@@ -28,7 +28,9 @@ MAX_BATCH_METRICS, MAX_BATCH_PARAMS, MAX_BATCH_TAGS = 1000, 100, 100
 MAX_PARAMS, MAX_TAGS, MAX_METRIC_KEYS, MAX_DATASETS = 500, 150, 500, 50
 MAX_KEY_CHARS, MAX_PARAM_CHARS, MAX_TAG_CHARS = 250, 500, 5000
 KEY_RE = re.compile(r"^[A-Za-z0-9_\-. /]{1,250}$")  # MLflow's key alphabet
-MAX_STEP = 10**15  # below 2**53: a step survives JSON and float round trips
+# Steps below 10**12 keep a bucket number within the 10 digits its sort key is padded to
+# (BUCKET_STEPS 100); timestamps (ms) below 10**15 survive JSON and float round trips.
+MAX_STEP, MAX_TIMESTAMP = 10**12, 10**15
 
 Problem = dict[str, Any]
 
@@ -113,7 +115,7 @@ def check_point(p: MetricPoint, i: int) -> MetricPoint:
         raise invalid(["metrics", i, "value"], "a finite number (NaN and infinity are refused)")
     if not 0 <= p.step < MAX_STEP:
         raise invalid(["metrics", i, "step"], f"from 0 to {MAX_STEP - 1}")
-    if not 0 <= p.timestamp < MAX_STEP:
+    if not 0 <= p.timestamp < MAX_TIMESTAMP:
         raise invalid(["metrics", i, "timestamp"], "milliseconds since the epoch")
     return MetricPoint(p.key, value, int(p.timestamp), int(p.step))
 

@@ -8,7 +8,12 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from domains.lab.tracking.model import MAX_BATCH_METRICS, MAX_BATCH_PARAMS, MAX_BATCH_TAGS
+from domains.lab.tracking.model import (
+    MAX_BATCH_METRICS,
+    MAX_BATCH_PARAMS,
+    MAX_BATCH_TAGS,
+    MAX_STEP,
+)
 
 
 class ExperimentIn(Schema):
@@ -119,7 +124,7 @@ class MetricPointIn(Schema):
     key: str = Field(..., min_length=1, max_length=250)
     value: float
     timestamp: int | None = Field(None, ge=0, description="ms since the epoch (default: now)")
-    step: int = Field(0, ge=0)
+    step: int = Field(0, ge=0, lt=MAX_STEP)
 
 
 class MetricBatchIn(Schema):

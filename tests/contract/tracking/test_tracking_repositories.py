@@ -222,3 +222,13 @@ def test_the_largest_run_the_model_allows_is_stored(tracking: Backend) -> None:
         assert u.runs.get(ORG, run.id) == replace(
             run, version=1, metrics_seq=1, latest_metrics=latest
         )
+
+
+def test_the_highest_steps_sort_after_the_lowest(tracking: Backend) -> None:
+    from domains.lab.tracking.model import MAX_STEP
+
+    run = new_id()
+    points = [MetricPoint("m", 1.0, 1, 5), MetricPoint("m", 2.0, 2, MAX_STEP - 1)]
+    tracking.metrics.append(ORG, run, "m", points, "")
+    assert tracking.metrics.history(ORG, run, "m", step_from=0, step_to=MAX_STEP - 1) == points
+    assert tracking.metrics.history(ORG, run, "m", step_from=6, step_to=MAX_STEP - 1) == points[1:]

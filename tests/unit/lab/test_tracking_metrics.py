@@ -62,6 +62,8 @@ def test_batches_are_checked_and_idempotent(world: TrackingWorld) -> None:
         [MetricPoint("a", float("nan"), 1, 0)],
         [MetricPoint("a", 1.0, -1, 0)],
         [MetricPoint("a", 1.0, 1, -2)],
+        [MetricPoint("a", 1.0, 1, 10**12)],
+        [MetricPoint("a", 1.0, 10**15, 0)],
         [MetricPoint("a/../b", 1.0, 1, 0)],
         [MetricPoint("a", 1.0, 1, 0)] * 1001,
     ):

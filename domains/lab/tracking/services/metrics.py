@@ -12,6 +12,7 @@ from domains.lab.access import ProjectAccess
 from domains.lab.tracking.model import (
     MAX_BATCH_METRICS,
     MAX_STEP,
+    MAX_TIMESTAMP,
     MetricPoint,
     Run,
     check_key,
@@ -145,7 +146,7 @@ class MetricService:
             _, run = run_with_role(self._projects, ctx, uow, run_id, "viewer", experiment_id)
         points = self._store.history(ctx.org_id, run.id, key, step_from=step_from, step_to=step_to)
         if time_from is not None or time_to is not None:
-            low, high = time_from or 0, MAX_STEP if time_to is None else time_to
+            low, high = time_from or 0, MAX_TIMESTAMP if time_to is None else time_to
             points = [p for p in points if low <= p.timestamp <= high]
         kept = downsample(points, max_points)
         return MetricHistory(key, kept, len(points), len(kept) < len(points))
