@@ -295,3 +295,33 @@ class FixedProjectAccess:
     def role(self, ctx: object, project_id: str) -> str | None:
         user = ctx.principal.user_id  # type: ignore[attr-defined]
         return self.roles.get((user, project_id))
+
+
+class InMemoryRegistryStaffBrowser:
+    """RegistryStaffBrowser over the store: every organisation's items, in key order."""
+
+    def __init__(self, store: RegistryStore) -> None:
+        self._store = store
+
+    def models(self, page: PageRequest, *, task: str | None = None) -> Page[RegisteredModel]:
+        found = sorted(
+            (m for m in self._store.models.values() if task in (None, m.task)),
+            key=lambda m: (m.org_id, m.id),
+        )
+        return page_of(found, page, scope=("staff-models", task), key=lambda m: (m.org_id, m.id))
+
+    def versions(
+        self, page: PageRequest, *, stage: str | None = None, status: str | None = None
+    ) -> Page[ModelVersion]:
+        def key(v: ModelVersion) -> tuple[str, ...]:
+            return (v.org_id, v.model_id, f"{v.number:08d}")
+
+        found = sorted(
+            (
+                v
+                for v in self._store.versions.values()
+                if stage in (None, v.stage) and status in (None, v.deployment_status)
+            ),
+            key=key,
+        )
+        return page_of(found, page, scope=("staff-versions", stage, status), key=key)

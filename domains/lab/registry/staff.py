@@ -135,6 +135,7 @@ class StaffRegistryService:
         request_id: str = "",
     ) -> Outcome:
         """Each version to `stage` (to production: the one it replaces is archived)."""
+        require_staff(principal)
         wanted = check_stage(stage)
 
         def change(ctx: TenantContext, version: ModelVersion) -> str | None:
@@ -160,6 +161,7 @@ class StaffRegistryService:
         request_id: str = "",
     ) -> Outcome:
         """Each version's deployment to `status`, where the lifecycle allows it."""
+        require_staff(principal)
         wanted = check_status(status)
 
         def change(ctx: TenantContext, version: ModelVersion) -> str | None:
