@@ -79,3 +79,24 @@ def test_a_public_template_is_read_and_used_by_another_organisation(crew, outsid
     assert outsider.call("DELETE", f"{PATH}/{t['id']}").status_code == 403
     relay()
     assert admin.call("GET", f"{PATH}/{t['id']}").json()["usage_count"] == 1
+
+
+def test_an_idempotency_key_makes_one_template_and_one_agent(crew):  # type: ignore[no-untyped-def]
+    from tests.api.templates.conftest import body
+
+    member, project = crew["member"], crew["project"]
+    key = {"Idempotency-Key": "tpl-create-1"}
+    first = member.call("POST", PATH, body(), **key)
+    again = member.call("POST", PATH, body(), **key)
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    t = first.json()
+    use = {"Idempotency-Key": "tpl-use-1"}
+    used = member.call("POST", f"{PATH}/{t['id']}/use", {"project_id": project["id"]}, **use)
+    replay = member.call("POST", f"{PATH}/{t['id']}/use", {"project_id": project["id"]}, **use)
+    assert used.status_code == replay.status_code == 201
+    assert replay.json()["agent_id"] == used.json()["agent_id"]
+    agents = member.call("GET", f"/api/projects/{project['id']}/agents").json()["items"]
+    assert len(agents) == 1
+    relay()
+    assert member.call("GET", f"{PATH}/{t['id']}").json()["usage_count"] == 1
