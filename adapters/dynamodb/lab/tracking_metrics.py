@@ -10,7 +10,7 @@ taken this one, so a retried batch, even one cut short, lands exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
@@ -31,7 +31,9 @@ from domains.lab.tracking.model import MetricPoint
 from domains.shared.errors import PreconditionFailed, Throttled, ValidationFailed
 
 TABLE = "metrics-timeseries"
-MAX_HISTORY_POINTS = 200_000  # one history read (about 6 MB); narrower step ranges beyond
+# One history read: about 6 MB, refused once passed (pages are read one at a time, so a
+# longer series costs no more than the bound to refuse); narrower step ranges beyond.
+MAX_HISTORY_POINTS = 200_000
 APPEND_ATTEMPTS = 6
 
 
@@ -129,18 +131,18 @@ class DynamoMetricStore:
             condition, index=None, scan_forward=True, filter=None, consistent=True
         )
         _project(request, "sk", "n", "batches")
-        return [decode_item(i) for i in self._items(request)]
+        return [decode_item(i) for i in self._items(request)]  # a bucket has few parts
 
-    def _items(self, request: dict[str, Any]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
+    def _items(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every item of a Query, page by page (a page is read only when the last is used)."""
         start = None
         while True:
             paged = {**request, **({"ExclusiveStartKey": start} if start else {})}
             response = self._client.query(TABLE, **paged)
-            items += response.get("Items", [])
+            yield from response.get("Items", [])
             start = response.get("LastEvaluatedKey")
             if not start:
-                return items
+                return
 
     def history(
         self, org_id: str, run_id: str, key: str, *, step_from: int, step_to: int

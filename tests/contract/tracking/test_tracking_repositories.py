@@ -11,7 +11,7 @@ import pytest
 from domains.lab.tracking.model import DatasetUse, Experiment, MetricPoint, Run
 from domains.lab.tracking.ports import TrackingUnitOfWork
 from domains.lab.tracking.search import parse_query
-from domains.shared.errors import Conflict, PreconditionFailed
+from domains.shared.errors import Conflict, PreconditionFailed, ValidationFailed
 from domains.shared.ids import new_id
 from domains.shared.pagination import PageRequest
 from tests.contract.tracking.conftest import Backend
@@ -232,3 +232,18 @@ def test_the_highest_steps_sort_after_the_lowest(tracking: Backend) -> None:
     tracking.metrics.append(ORG, run, "m", points, "")
     assert tracking.metrics.history(ORG, run, "m", step_from=0, step_to=MAX_STEP - 1) == points
     assert tracking.metrics.history(ORG, run, "m", step_from=6, step_to=MAX_STEP - 1) == points[1:]
+
+
+def test_a_history_past_the_bound_is_refused(
+    tracking: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import adapters.dynamodb.lab.tracking_metrics as dynamo_metrics
+    import tests.fakes.tracking as fake_tracking
+
+    for module in (dynamo_metrics, fake_tracking):
+        monkeypatch.setattr(module, "MAX_HISTORY_POINTS", 5)
+    run = new_id()
+    tracking.metrics.append(ORG, run, "m", [MetricPoint("m", 1.0, s, s) for s in range(8)], "")
+    with pytest.raises(ValidationFailed):
+        tracking.metrics.history(ORG, run, "m", step_from=0, step_to=10)
+    assert len(tracking.metrics.history(ORG, run, "m", step_from=0, step_to=4)) == 5
