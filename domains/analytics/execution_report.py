@@ -3,7 +3,9 @@ agent, user and version, all from the roll-ups (never from the runs).
 
 Which roll-ups a request reads (one Query each, over the window's periods):
 - no filter: `execution` (series and total, fine histogram), and the totals over the window of
-  `execution_agents`, `execution_users`, `execution_versions` (4 Queries);
+  `execution_agents`, `execution_users`, `execution_versions` (4 Queries by day; by hour, the
+  breakdowns read the whole days inside the window as day items and only the partial days'
+  hours: 1 to 3 Queries each);
 - `agent_id` (with or without `version`): `execution_agents` and `execution_versions`; the
   series and total are the agent's (or the agent's version's), `by_version` the agent's
   versions; `by_user` is None (no agent x user breakdown is kept) (2 Queries);
@@ -41,7 +43,7 @@ from domains.analytics.execution import (
     stats_of,
 )
 from domains.analytics.rollup_ports import RollupStore
-from domains.analytics.rollups import Measure, Window
+from domains.analytics.rollups import DAY, HOUR, STEPS, Measure, Window, period_start
 from domains.shared.errors import ValidationFailed
 from domains.shared.permissions import Permission
 from domains.shared.tenancy import TenantContext
@@ -243,8 +245,37 @@ class ExecutionSelector:
         return [(start, by_start.get(start, Measure())) for start in window.periods]
 
     def _totals(self, ctx: TenantContext, window: Window, metric: str) -> dict[str, RunStats]:
-        """A breakdown over the whole window (capped as a stored item is): one Query."""
-        stored = self._store.window(
-            ctx.org_id, metric, window.granularity, window.first, window.last
-        )
-        return capped(combined_groups(rollup.measure for rollup in stored))
+        """A breakdown over the whole window (capped as a stored item is). By hour, the days
+        wholly inside the window are read as days, so a month by hour reads ~30 day items
+        and the hours of its two partial days (1 to 3 Queries) rather than ~720 hours."""
+        measures = [
+            m for first, last, g in _spans(window) for m in self._read(ctx, metric, g, first, last)
+        ]
+        return capped(combined_groups(measures))
+
+    def _read(
+        self, ctx: TenantContext, metric: str, granularity: str, first: datetime, last: datetime
+    ) -> list[Measure]:
+        stored = self._store.window(ctx.org_id, metric, granularity, first, last)
+        return [rollup.measure for rollup in stored]
+
+
+def _spans(window: Window) -> list[tuple[datetime, datetime, str]]:
+    """The window as (first, last, granularity) reads: by day, itself; by hour, the whole
+    days inside it as days and the hours before and after them as hours."""
+    if window.granularity == DAY:
+        return [(window.first, window.last, DAY)]
+    hour, day = STEPS[HOUR], STEPS[DAY]
+    end = window.last + hour
+    first_day = period_start(window.first, DAY)
+    if first_day < window.first:
+        first_day += day
+    end_day = period_start(end, DAY)
+    if first_day >= end_day:
+        return [(window.first, window.last, HOUR)]
+    spans = [(first_day, end_day - day, DAY)]
+    if window.first < first_day:
+        spans.append((window.first, first_day - hour, HOUR))
+    if end_day < end:
+        spans.append((end_day, window.last, HOUR))
+    return spans
