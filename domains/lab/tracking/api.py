@@ -227,5 +227,6 @@ def run_metric_history(
             max_points=params.max_points,
         )
     )
-    body = {**asdict(history), "points": [asdict(p) for p in history.points]}
-    return json_response(body, schema=s.MetricHistoryOut)
+    points = [{"step": p.step, "timestamp": p.timestamp, "value": p.value} for p in history.points]
+    body = {"key": key, "total": history.total, "downsampled": history.downsampled}
+    return json_response({**body, "points": points}, schema=s.MetricHistoryOut)
