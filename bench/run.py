@@ -170,6 +170,28 @@ def _print_templates(bench: object) -> None:
         print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
 
 
+def _print_execution(bench: object) -> None:
+    """GET /api/analytics/execution over 30 days of roll-ups (features analytics and
+    agent_builder): DynamoDB calls, read units and latency per request."""
+    from bench.execution import ExecutionBench
+    from nexus.config import config
+
+    projects = getattr(bench, "projects", None)
+    features = config().features
+    if projects is None or "analytics" not in features or "agent_builder" not in features:
+        return
+    execution = ExecutionBench(
+        bench.container,  # type: ignore[attr-defined]
+        bench.http,  # type: ignore[attr-defined]
+        projects.headers,
+        bench.org_id,  # type: ignore[attr-defined]
+    )
+    print(f"\n{'execution analytics (30 days)':<46}{'calls':>6}{'RCU':>9}{'median ms':>11}  calls")
+    for line in execution.lines():
+        numbers = f"{line.calls:>6}{line.read_units:>9.1f}{line.median_ms:>11.2f}"
+        print(f"{line.name:<46}{numbers}  {line.made}")
+
+
 def main() -> int:
     server = _start_endpoint()
     import django
@@ -200,6 +222,7 @@ def main() -> int:
     _print_usage(bench.container)
     _print_tracking(bench)
     _print_runs(bench)
+    _print_execution(bench)
     _print_templates(bench)
     _print_registry(bench)
     server.stop()  # type: ignore[attr-defined]

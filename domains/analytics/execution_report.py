@@ -249,7 +249,9 @@ class ExecutionSelector:
         wholly inside the window are read as days, so a month by hour reads ~30 day items
         and the hours of its two partial days (1 to 3 Queries) rather than ~720 hours."""
         measures = [
-            m for first, last, g in _spans(window) for m in self._read(ctx, metric, g, first, last)
+            m
+            for first, last, g in read_spans(window)
+            for m in self._read(ctx, metric, g, first, last)
         ]
         return capped(combined_groups(measures))
 
@@ -260,7 +262,7 @@ class ExecutionSelector:
         return [rollup.measure for rollup in stored]
 
 
-def _spans(window: Window) -> list[tuple[datetime, datetime, str]]:
+def read_spans(window: Window) -> list[tuple[datetime, datetime, str]]:
     """The window as (first, last, granularity) reads: by day, itself; by hour, the whole
     days inside it as days and the hours before and after them as hours."""
     if window.granularity == DAY:

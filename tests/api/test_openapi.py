@@ -24,6 +24,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/activity",
     "/api/analytics/dashboard",
     "/api/analytics/costs",
+    "/api/analytics/execution",
     "/api/prompts",
     "/api/templates",
     "/api/agents",

@@ -41,6 +41,7 @@ from domains.analytics.execution_report import (
     ExecutionSelector,
     Summary,
     execution_filter,
+    read_spans,
 )
 from domains.analytics.metrics import MetricRegistry, RunMetricRegistry
 from domains.analytics.rollups import DAY, HOUR, dashboard_window, period_key
@@ -385,3 +386,19 @@ def test_the_largest_breakdown_item_stays_well_under_400_kb() -> None:
     assert size < 150_000, size  # about 111 KB
     assert groups_of(measure) == groups
     assert len(BOUNDS) == MAX_BUCKET + 1
+
+
+def test_an_hourly_window_reads_its_whole_days_as_days() -> None:
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    within = _window(day + timedelta(hours=3), day + timedelta(hours=20), HOUR)
+    assert read_spans(within) == [(within.first, within.last, HOUR)]
+    aligned = _window(day, day + timedelta(days=2, hours=23), HOUR)
+    assert read_spans(aligned) == [(day, day + timedelta(days=2), DAY)]
+    ragged = _window(day - timedelta(hours=2), day + timedelta(days=1, hours=4), HOUR)
+    assert read_spans(ragged) == [
+        (day, day, DAY),
+        (day - timedelta(hours=2), day - timedelta(hours=1), HOUR),
+        (day + timedelta(days=1), day + timedelta(days=1, hours=4), HOUR),
+    ]
+    by_day = _window(day, day + timedelta(days=3), DAY)
+    assert read_spans(by_day) == [(by_day.first, by_day.last, DAY)]
