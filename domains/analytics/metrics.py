@@ -140,8 +140,10 @@ class TemplateAdoption:
     """The share of the users who joined the organisation in a window that created or used a
     template within 30 days of joining.
 
-    - A join is a `MemberJoined` event (the member it names, or its actor); a user's join in
-      the window is their first one in it. The users who joined are `joined`.
+    - A join is a `MemberJoined` event (the member it names, or its actor): the identity
+      context publishes it when a user accepts an invitation (an organisation's creator is
+      its first member, not a joiner, and is never counted). A user's join in the window is
+      their first one in it. The users who joined are `joined`.
     - Adoption is a `TemplateCreated` or `TemplateUsed` event whose actor is that user (API
       keys, `apikey:<id>`, are no users and never adopt), made in the window, at or after the
       join's hour and less than 720 hours (30 days) after it, both counted in whole hours

@@ -19,6 +19,7 @@ from domains.identity.model import (
     User,
 )
 from domains.shared.audit import AuditEntry
+from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
 from domains.shared.uow import UnitOfWork
 
@@ -196,6 +197,9 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
     api_keys: ApiKeyRepository
     content: ContentRepository
     invitations: InvitationRepository
+
+    def publish(self, event: DomainEvent) -> None:
+        """Stage a domain event in the outbox, in the change's own transaction."""
 
 
 UnitOfWorkFactory = Callable[[], IdentityUnitOfWork]

@@ -16,6 +16,7 @@ from domains.shared.errors import (
     TransactionCancelled,
     Unauthenticated,
 )
+from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
 from tests.fakes.api_keys import InMemoryApiKeys
 from tests.fakes.content import InMemoryContent
@@ -39,6 +40,7 @@ class Store:
     api_keys: dict[tuple[str, str], ApiKey] = field(default_factory=dict)
     settings: dict[tuple[str, str], Any] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
     # With a clock, API keys and upload records whose `expires_at` has passed read as absent,
     # as the DynamoDB adapters leave out TTL-expired items (by the wall clock). None: kept.
     clock: Clock | None = None
@@ -185,6 +187,9 @@ class InMemoryIdentityUnitOfWork(FakeUnitOfWork):
         self.content = InMemoryContent(self)
         self.api_keys = InMemoryApiKeys(self)
         self.invitations = InMemoryInvitations(self)
+
+    def publish(self, event: DomainEvent) -> None:
+        self.staged.append(lambda s: s.events.append(event))
 
 
 class PlainHasher:

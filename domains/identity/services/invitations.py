@@ -17,6 +17,7 @@ from domains.identity.services.tokens import digest, new_secret
 from domains.shared.audit import audit, tenant_audit
 from domains.shared.clock import Clock
 from domains.shared.errors import Conflict, Forbidden, NotFound
+from domains.shared.events import DomainEvent
 from domains.shared.guards import found
 from domains.shared.ids import is_valid_id, new_id
 from domains.shared.pagination import Page, PageRequest
@@ -38,6 +39,12 @@ class IssuedInvitation:
 def _whole_seconds(moment: datetime) -> datetime:
     """Expiry is stored as epoch seconds (the TTL attribute): keep what will be read back."""
     return moment.replace(microsecond=0)
+
+
+def member_joined(org_id: str, user_id: str, role: str, at: datetime) -> DomainEvent:
+    """`MemberJoined`: a user joined an organisation by accepting an invitation (its creator
+    is its first member, not a joiner). The member is the resource and the actor."""
+    return DomainEvent("MemberJoined", org_id, user_id, "member", user_id, at, {"role": role})
 
 
 class InvitationService:
@@ -131,6 +138,7 @@ class InvitationService:
             membership = Membership(invitation.org_id, user.id, invitation.role, now)
             uow.invitations.accept(invitation, user_id=user.id, at=now)
             uow.memberships.add(membership)
+            uow.publish(member_joined(invitation.org_id, user.id, invitation.role, now))
             uow.audit(
                 audit(
                     org_id=invitation.org_id,
