@@ -6,6 +6,7 @@ Refusals: 422 (window, filters), 403 (no analytics:read), 404 (another organisat
 
 from __future__ import annotations
 
+import io
 import math
 import random
 from collections.abc import Sequence
@@ -14,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
-from adapters.dynamodb.codec import encode_item
+from adapters.dynamodb.codec import decode_item, encode_item
 from domains.analytics.execution import BREAKDOWN_ERROR, FINE_ERROR
 from domains.shared.clock import isoformat
 from domains.shared.events import DomainEvent
@@ -255,3 +257,24 @@ def test_another_organisation_sees_none_of_ours(org, outsider):  # type: ignore[
     own = _execution(outsider, "")
     assert own["total"]["runs"] == 0 and own["by_agent"] == []
     assert own["total"]["cost"] == "0" and own["total"]["latency_ms"]["p50"] is None
+
+
+def _execution_items(org_id: str) -> dict[tuple[str, str], Any]:
+    """Every execution roll-up item of the organisation (a Scan: a test may)."""
+    items = container().gateways.dynamo().scan("aggregated-analytics")["Items"]
+    decoded = [decode_item(item) for item in items]
+    mine = f"ORG#{org_id}#METRIC#execution"
+    return {(i["pk"], i["sk"]): i for i in decoded if i["pk"].startswith(mine)}
+
+
+def test_recompute_rebuilds_the_same_execution_rollups(org, logged):  # type: ignore[no-untyped-def]
+    _, start = logged
+    org_id = org["owner"].org_id
+    before = _execution_items(org_id)
+    assert len({pk.split("#METRIC#")[1] for pk, _ in before}) == 8  # 4 metrics, hours and days
+    dynamo = container().gateways.dynamo()
+    for pk, sk in before:
+        dynamo.delete_item("aggregated-analytics", Key={"pk": {"S": pk}, "sk": {"S": sk}})
+    window = ["--from", _iso(start), "--to", _iso(datetime.now(UTC) + timedelta(hours=1))]
+    call_command("recompute_rollups", *window, "--org", org["owner"].org_id, stdout=io.StringIO())
+    assert _execution_items(org_id) == before
