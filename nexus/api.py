@@ -8,8 +8,8 @@ from domains.agents import api as agents_api
 from domains.agents import api_nodes as agent_nodes_api
 from domains.agents import api_versions as agent_versions_api
 from domains.agents.prompts import api as prompts_api
-from domains.agents.templates import api as templates_api
 from domains.agents.runs import api as runs_api
+from domains.agents.templates import api as templates_api
 from domains.analytics import api as analytics_api
 from domains.analytics import api_costs
 from domains.analytics import api_dashboard as analytics_dashboard_api

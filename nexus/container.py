@@ -11,8 +11,8 @@ from adapters.dynamodb.agents.admin import DynamoAgentsStaffBrowser, DynamoPromp
 from adapters.dynamodb.agents.project_access import ProjectServiceAccess
 from adapters.dynamodb.agents.prompt_pins import PromptLibraryPins
 from adapters.dynamodb.agents.prompts import DynamoPromptsUnitOfWork
-from adapters.dynamodb.agents.templates_uow import DynamoTemplatesUnitOfWork
 from adapters.dynamodb.agents.runs import DynamoRunsUnitOfWork
+from adapters.dynamodb.agents.templates_uow import DynamoTemplatesUnitOfWork
 from adapters.dynamodb.agents.uow import DynamoAgentsUnitOfWork
 from adapters.dynamodb.analytics.costs import DynamoCostReader
 from adapters.dynamodb.analytics.feed import DynamoActivityFeedRepository
@@ -52,17 +52,17 @@ from adapters.security.passwords import DjangoPasswordHasher
 from adapters.validation.json_schema import JsonSchemaValidator
 from domains.agents.prompts.selectors import PromptSelector
 from domains.agents.prompts.services import PromptService
+from domains.agents.prompts.staff import StaffPromptService
 from domains.agents.runs.selectors import RunSelector
 from domains.agents.runs.services import RunService
-from domains.agents.prompts.staff import StaffPromptService
 from domains.agents.services.agents import AgentService
 from domains.agents.services.flows import FlowService
 from domains.agents.services.node_types import NodeTypeService
+from domains.agents.services.staff import StaffAgentService
+from domains.agents.services.versions import AgentVersionService
 from domains.agents.templates.selectors import TemplateSelector
 from domains.agents.templates.services import TemplateService, TemplateStatsService
 from domains.agents.templates.staff import StaffTemplateService
-from domains.agents.services.staff import StaffAgentService
-from domains.agents.services.versions import AgentVersionService
 from domains.analytics.dashboard import AnalyticsDashboardSelector
 from domains.analytics.execution_report import ExecutionSelector
 from domains.analytics.metrics import MetricRegistry, RunMetricRegistry

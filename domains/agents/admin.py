@@ -5,5 +5,5 @@ from __future__ import annotations
 
 from domains.agents import admin_agents as _agents_admin  # noqa: F401
 from domains.agents.prompts import admin as _prompts_admin  # noqa: F401
-from domains.agents.templates import admin as _templates_admin  # noqa: F401
 from domains.agents.runs import admin as _runs_admin  # noqa: F401
+from domains.agents.templates import admin as _templates_admin  # noqa: F401

@@ -44,7 +44,7 @@ def fast_hashing(settings: Any) -> None:
 
 # The features whose routes exist so far: every API test runs with them on, so the sweeps
 # (tenancy, authentication, API keys, fuzzing) cover their operations too.
-ROUTED_FEATURES = ("project_management", "analytics", "agent_builder")
+ROUTED_FEATURES = ("project_management", "analytics", "agent_builder", "ai_lab")
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("PUT", "/api/templates/{template_id}"): {"from_version": None},
     # a registration names a new model (its fields) or an existing one (model_id), not both.
-    ("POST", "/api/models/registry"): {"model_id": None},
+    ("POST", "/api/models/registry"): {"model_id": None, "version": None},
     # metric values: at least one named number.
     ("POST", "/api/models/{id}/metrics"): {"values": {"auc": 0.5}},
 }

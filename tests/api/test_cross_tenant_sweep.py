@@ -51,9 +51,18 @@ def test_the_swept_bodies_are_valid_for_their_own_organisation(signup, http):  #
             continue  # another id in the path: ada has no such resource (404 proves nothing)
         response = ada.call(method, _concrete(path, ada.org_id), body, **{ORG_HEADER: ada.org_id})
         assert response.status_code != 422, (method, path, body, response.content)
+        if _names_another_resource(body):
+            # the body names a resource ada does not have (a project to put it in): 404
+            assert response.status_code == 404, (method, path, body, response.content)
+            continue
         assert 200 <= response.status_code < 300, (method, path, body, response.content)
         succeeded.append((method, path))
     assert len(succeeded) >= 4, succeeded
+
+
+def _names_another_resource(body: object) -> bool:
+    """A body with a required `<resource>_id` at its top level (filled with a made-up id)."""
+    return isinstance(body, dict) and any(k.endswith("_id") and v for k, v in body.items())
 
 
 def test_every_operation_but_sign_in_and_health_needs_a_token(stack, http):  # type: ignore[no-untyped-def]
