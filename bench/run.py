@@ -10,8 +10,9 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -53,6 +54,18 @@ def _p(samples: list[float], q: float) -> float:
     return samples[min(len(samples) - 1, int(len(samples) * q))]
 
 
+def print_operations(title: str, operations: Iterable[tuple[str, list[Any]]]) -> None:
+    """One table of operations: DynamoDB calls, read and write units, and the calls made."""
+    print(f"\n{title:<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
+    for name, records in operations:
+        reads = sum(r.read_units for r in records)
+        writes = sum(r.write_units for r in records)
+        made = ", ".join(
+            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
+        )
+        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+
+
 def _print_usage(container: object) -> None:
     from bench.usage import usage_lines
 
@@ -78,14 +91,7 @@ def _print_runs(bench: object) -> None:
         projects.headers,
         projects.project_ids[0],
     )
-    print(f"\n{'agent runs':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
-    for name, records in runs.operations():
-        reads = sum(r.read_units for r in records)
-        writes = sum(r.write_units for r in records)
-        made = ", ".join(
-            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
-        )
-        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+    print_operations("agent runs", runs.operations())
 
 
 def _print_tracking(bench: object) -> None:
@@ -136,14 +142,7 @@ def _print_registry(bench: object) -> None:
         ratio = statistics.median(mine) / statistics.median(theirs)
         print(f"{name:<46}{statistics.median(mine):>10.2f}{_p(mine, 0.95):>10.2f}{ratio:>8.2f}")
         print(f"{'  raw boto3 calls it needs':<46}{statistics.median(theirs):>10.2f}")
-    print(f"\n{'model registry':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
-    for name, records in registry.operations():
-        reads = sum(r.read_units for r in records)
-        writes = sum(r.write_units for r in records)
-        made = ", ".join(
-            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
-        )
-        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+    print_operations("model registry", registry.operations())
 
 
 def _print_templates(bench: object) -> None:
@@ -160,14 +159,7 @@ def _print_templates(bench: object) -> None:
         projects.headers,
         projects.project_ids[0],
     )
-    print(f"\n{'templates (25 a page)':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
-    for name, records in templates.operations():
-        reads = sum(r.read_units for r in records)
-        writes = sum(r.write_units for r in records)
-        made = ", ".join(
-            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
-        )
-        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+    print_operations("templates (25 a page)", templates.operations())
 
 
 def _print_execution(bench: object) -> None:
@@ -211,14 +203,7 @@ def main() -> int:
             f"{'  raw boto3 call it needs':<46}{statistics.median(theirs):>10.2f}"
             f"{_p(theirs, 0.95):>10.2f}{1.0:>8.2f}"
         )
-    print(f"\n{'operation':<46}{'calls':>6}{'RCU':>9}{'WCU':>9}  calls made")
-    for name, records in bench.operations():
-        reads = sum(r.read_units for r in records)
-        writes = sum(r.write_units for r in records)
-        made = ", ".join(
-            f"{r.operation}({r.table}{'/' + r.index if r.index else ''})" for r in records
-        )
-        print(f"{name:<46}{len(records):>6}{reads:>9.1f}{writes:>9.1f}  {made}")
+    print_operations("operation", bench.operations())
     _print_usage(bench.container)
     _print_tracking(bench)
     _print_runs(bench)

@@ -53,6 +53,11 @@ def status_partition(org_id: str, agent_id: str, status: str) -> str:
     return f"{agent_runs_partition(org_id, agent_id)}#STATUS#{status}"
 
 
+def day_partition(org_id: str, day: datetime) -> str:
+    """gsi2's partition: the organisation's runs started on one UTC day (roll-ups read it)."""
+    return f"ORG#{org_id}#DAY#{day.astimezone(UTC):%Y-%m-%d}"
+
+
 def run_index_keys(
     org_id: str,
     agent_id: str,
@@ -68,7 +73,7 @@ def run_index_keys(
     return {
         "gsi1pk": f"ORG#{org_id}#USER#{user_id}",
         "gsi1sk": stamp,
-        "gsi2pk": f"ORG#{org_id}#DAY#{started_at.astimezone(UTC):%Y-%m-%d}",
+        "gsi2pk": day_partition(org_id, started_at),
         "gsi2sk": stamp,
         "gsi3pk": status_partition(org_id, agent_id, status),
         "gsi3sk": stamp,

@@ -18,6 +18,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from adapters.dynamodb.agents.run_keys import day_partition
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.codec import decode_item
 from adapters.dynamodb.reading import query_request
@@ -40,11 +41,6 @@ FIELDS = (
     "agent_version",
     "version",
 )
-
-
-def day_partition(org_id: str, day: datetime) -> str:
-    """gsi2's partition: the organisation's runs of one UTC day."""
-    return f"ORG#{org_id}#DAY#{day.astimezone(UTC):%Y-%m-%d}"
 
 
 def _days(start: datetime, end: datetime) -> list[datetime]:
