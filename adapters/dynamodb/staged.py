@@ -4,6 +4,10 @@ Reads go straight to the table; writes are staged into the unit of work's transa
 with the domain error its condition failing means. Every context's repositories build on it,
 so the three write shapes (insert, versioned replace or update, versioned delete) are
 written once.
+
+An item read with attributes offloaded to S3 remembers their objects: replacing or deleting
+that item (at the version read) deletes the objects it no longer points to once the
+transaction commits, so re-saving a large flow leaves no orphan behind.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any, TypeVar
 
 from boto3.dynamodb.conditions import Attr, ConditionBase
 
+from adapters.dynamodb.offload import pointer_uris
 from adapters.dynamodb.repository import DynamoRepository
 from adapters.dynamodb.uow import DynamoUnitOfWork
 from domains.shared.errors import DomainError
@@ -24,6 +29,16 @@ class StagedRepository(DynamoRepository[E]):
     def __init__(self, uow: DynamoUnitOfWork, **kwargs: Any) -> None:
         super().__init__(uow.client, **kwargs)
         self._uow = uow
+        self._objects_read: dict[tuple[str, ...], set[str]] = {}
+
+    def _entity(self, item: Mapping[str, Any] | None) -> E | None:
+        if item and (uris := pointer_uris(item)):
+            self._objects_read[self._identity(item)] = uris
+        return super()._entity(item)
+
+    def _objects_of(self, values: Mapping[str, Any]) -> set[str]:
+        """The offloaded objects of the item with these key values, if it was read here."""
+        return self._objects_read.pop(self._identity(self._key(values)), set())
 
     def _stage_insert(self, item: Mapping[str, Any], *, on_condition: DomainError) -> None:
         """Put a new item at version 1; `on_condition` if the key is taken."""
@@ -36,8 +51,11 @@ class StagedRepository(DynamoRepository[E]):
         self, item: Mapping[str, Any], *, version: int, on_condition: DomainError
     ) -> None:
         """Put the whole item over `version` (attributes left out are removed)."""
+        old = self._objects_of(item)
         self._uow.stage(
-            lambda tx: tx.put(self.table, item, versioned=True, expected_version=version),
+            lambda tx: tx.put(
+                self.table, item, versioned=True, expected_version=version, replaces=old
+            ),
             on_condition=on_condition,
         )
 
@@ -68,7 +86,10 @@ class StagedRepository(DynamoRepository[E]):
     def _stage_delete(
         self, key: Mapping[str, Any], *, version: int, on_condition: DomainError
     ) -> None:
+        old = self._objects_of(key)
         self._uow.stage(
-            lambda tx: tx.delete(self.table, key, condition=Attr("version").eq(version)),
+            lambda tx: tx.delete(
+                self.table, key, condition=Attr("version").eq(version), replaces=old
+            ),
             on_condition=on_condition,
         )

@@ -16,7 +16,7 @@ from adapters.dynamodb.catalog import table_def
 from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.codec import TTL_ATTRIBUTE, encode_item, encode_value
 from adapters.dynamodb.expressions import VERSION, Expressions, next_version, version_condition
-from adapters.dynamodb.offload import Offloader
+from adapters.dynamodb.offload import Offloader, pointer_uris
 from domains.shared.errors import DomainError
 
 MAX_ACTIONS = 100
@@ -46,6 +46,7 @@ class Transaction:
         self._offloader = offloader
         self._actions: list[dict[str, Any]] = []
         self._uploaded: list[str] = []
+        self._replaced: list[str] = []  # objects of items this transaction overwrites
 
     def __len__(self) -> int:
         return len(self._actions)
@@ -74,8 +75,12 @@ class Transaction:
         condition: ConditionBase | None = None,
         versioned: bool = False,
         expected_version: int | None = None,
+        replaces: Iterable[str] = (),
     ) -> Transaction:
-        """Put a whole item; `versioned` adds the optimistic-locking condition and increment."""
+        """Put a whole item; `versioned` adds the optimistic-locking condition and increment.
+        `replaces`: the offloaded objects of the item being overwritten (as read at
+        `expected_version`); those the new item no longer points to are deleted once the
+        transaction commits."""
         values = dict(item)
         if versioned:
             values[VERSION] = next_version(expected_version)
@@ -85,6 +90,7 @@ class Transaction:
             protected = protected_attributes(table)
             wire, uploaded = self._offloader.offload(table, wire, protected=protected)
             self._uploaded += uploaded
+        self._replaced += sorted(set(replaces) - pointer_uris(wire))
         self._add("Put", {"TableName": table, "Item": wire}, condition)
         return self
 
@@ -117,9 +123,16 @@ class Transaction:
         return self
 
     def delete(
-        self, table: str, key: Mapping[str, Any], *, condition: ConditionBase | None = None
+        self,
+        table: str,
+        key: Mapping[str, Any],
+        *,
+        condition: ConditionBase | None = None,
+        replaces: Iterable[str] = (),
     ) -> Transaction:
+        """Delete an item; `replaces`: its offloaded objects, deleted once this commits."""
         self._add("Delete", {"TableName": table, "Key": encode_item(key)}, condition)
+        self._replaced += sorted(set(replaces))
         return self
 
     def condition_check(
@@ -147,5 +160,8 @@ class Transaction:
             if self._offloader is not None:
                 self._offloader.discard(self._uploaded)
             raise
+        else:
+            if self._offloader is not None:
+                self._offloader.discard(self._replaced)
         finally:
-            self._actions = []
+            self._actions, self._uploaded, self._replaced = [], [], []

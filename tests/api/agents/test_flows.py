@@ -103,6 +103,36 @@ def test_a_2000_node_flow_round_trips_through_s3(crew, stack):  # type: ignore[n
     assert "__s3__" in raw["nodes"]["M"]  # offloaded: the item holds a pointer
 
 
+def test_re_saving_or_deleting_a_large_flow_leaves_no_orphan_object(crew, stack):  # type: ignore[no-untyped-def]
+    owner = crew["owner"]
+    agent = new_agent(owner, crew["project"]["id"])
+    path = f"/api/agents/{agent['id']}/flow"
+    store = stack.gateways.object_store()
+
+    def flow_objects() -> list[str]:
+        return sorted(store.keys("dynamodb/agent-flows/"))
+
+    def big(note: str) -> dict[str, Any]:
+        flow = _flow(2000)
+        for node in flow["nodes"]:
+            node["data"] = {"note": note * 100}
+        return flow
+
+    assert owner.call("PUT", path, big("a")).status_code == 200
+    first = flow_objects()
+    assert len(first) == 1
+    stale = owner.call("PUT", path, big("c"), **{"If-Match": '"1"'})
+    assert stale.status_code == 412 and flow_objects() == first  # a lost write removes nothing
+    assert owner.call("PUT", path, big("b"), **{"If-Match": '"2"'}).status_code == 200
+    second = flow_objects()
+    assert len(second) == 1 and second != first  # the replaced object went with its item
+    assert owner.call("PUT", path, _flow(3)).status_code == 200  # small again: no object
+    assert flow_objects() == []
+    assert owner.call("PUT", path, big("d")).status_code == 200
+    assert owner.call("DELETE", f"/api/agents/{agent['id']}").status_code == 204
+    assert flow_objects() == []
+
+
 def test_roles_tenants_and_stale_writes(crew, outsider):  # type: ignore[no-untyped-def]
     editor, viewer = crew["member"], crew["viewer"]
     agent = new_agent(editor, crew["project"]["id"])
