@@ -51,6 +51,10 @@ class InMemoryModels(FakeRepository):
         found: RegisteredModel | None = self._s.models.get((org_id, model_id))
         return found
 
+    def get_by_name(self, org_id: str, name: str) -> RegisteredModel | None:
+        model_id = self._s.names.get((org_id, name.lower()))
+        return self.get(org_id, model_id) if model_id else None
+
     def list(
         self,
         org_id: str,

@@ -101,6 +101,11 @@ class DynamoModelRepository(StagedRepository[RegisteredModel]):
     def get(self, org_id: str, model_id: str) -> RegisteredModel | None:
         return self._get(model_key(org_id, model_id))
 
+    def get_by_name(self, org_id: str, name: str) -> RegisteredModel | None:
+        claim = self._client.get_item(self.table, Key=self._key(name_key(org_id, name)))
+        item = claim.get("Item")
+        return self.get(org_id, item["model_id"]["S"]) if item else None
+
     def list(
         self,
         org_id: str,

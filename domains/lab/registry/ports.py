@@ -34,6 +34,9 @@ class VersionFilter:
 class ModelRepository(Protocol):
     def get(self, org_id: str, model_id: str) -> RegisteredModel | None: ...
 
+    def get_by_name(self, org_id: str, name: str) -> RegisteredModel | None:
+        """The model holding the organisation's claim on `name` (any case): MLflow's way."""
+
     def list(
         self,
         org_id: str,

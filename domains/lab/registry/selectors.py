@@ -91,6 +91,13 @@ class RegistrySelector:
             pointer = uow.stages.get(ctx.org_id, model.id, PRODUCTION)
         return ModelDetail(model, versions, aliases, pointer.number if pointer else None)
 
+    def by_name(self, *, ctx: TenantContext, name: str) -> RegisteredModel:
+        """A model by its name (unique in the organisation, any case), as MLflow reads one."""
+        ctx.require(Permission.MODEL_READ)
+        with self._uow() as uow:
+            claimed = found(uow.models.get_by_name(ctx.org_id, name.strip()), "model")
+            return model_with_role(self._projects, ctx, uow, claimed.id, "viewer")
+
     def version(self, *, ctx: TenantContext, model_id: str, number: int) -> ModelVersion:
         ctx.require(Permission.MODEL_READ)
         with self._uow() as uow:
