@@ -137,6 +137,15 @@ def test_a_name_is_claimed_once_per_organisation(backend: Backend) -> None:
     stored(backend, a_model("churn", org=OTHER_ORG))
 
 
+def test_a_model_is_read_by_its_name_in_any_case(backend: Backend) -> None:
+    mine, theirs = a_model("Churn"), a_model("churn", org=OTHER_ORG)
+    stored(backend, mine, theirs)
+    with backend() as uow:
+        assert uow.models.get_by_name(ORG, "CHURN") == replace(mine, version=1)
+        assert uow.models.get_by_name(OTHER_ORG, "Churn") == replace(theirs, version=1)
+        assert uow.models.get_by_name(ORG, "other") is None
+
+
 def test_stale_writes_are_refused(backend: Backend) -> None:
     model = a_model()
     stored(backend, model, versions=1)
