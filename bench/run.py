@@ -120,6 +120,30 @@ def _print_tracking(bench: object) -> None:
         )
 
 
+def _print_mlflow(bench: object) -> None:
+    """The same metric workload through the unchanged MLflow client (/mlflow) and through our
+    REST API, both over HTTP to the app on a loopback port (feature ai_lab, mlflow-skinny)."""
+    from nexus.config import config
+
+    if "ai_lab" not in config().features:
+        return
+    try:
+        import mlflow  # noqa: F401
+    except ImportError:
+        print("\nMLflow client not installed (pip install -e .[dev]): mlflow bench skipped")
+        return
+    from bench.mlflow import MlflowBench
+    from tests.integration.mlflow_rig import serving
+
+    points = int(os.environ.get("NEXUS_BENCH_METRIC_POINTS", "10000"))
+    with serving() as base_url:
+        mlflow_bench = MlflowBench(bench.container, base_url, points)  # type: ignore[attr-defined]
+        print(f"\n{'MLflow client vs our REST API (HTTP)':<46}{'seconds':>10}{'points/s':>10}")
+        for line in mlflow_bench.lines():
+            print(f"{line.name:<46}{line.seconds:>10.2f}{line.per_second:>10.0f}")
+        print_operations("MLflow vs our REST API", mlflow_bench.recorded())
+
+
 def _print_registry(bench: object) -> None:
     """The model registry through the API (feature ai_lab): a read's ratio to the raw reads
     it needs, then DynamoDB calls and capacity units per operation."""
@@ -210,6 +234,7 @@ def main() -> int:
     _print_execution(bench)
     _print_templates(bench)
     _print_registry(bench)
+    _print_mlflow(bench)
     server.stop()  # type: ignore[attr-defined]
     return 0
 
