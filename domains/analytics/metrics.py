@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from domains.analytics.execution import EXECUTION_METRICS, RunFact
+from domains.analytics.lab_metrics import LAB_METRICS
 from domains.analytics.model import ActivityEntry
 from domains.analytics.rollups import Measure, entry_time
 
@@ -230,6 +231,7 @@ METRICS: tuple[MetricCalculator, ...] = (
     EventsByType(),
     PROJECTS,
     TemplateAdoption(),
+    *LAB_METRICS,  # run_completion, error_patterns
 )
 
 # The metrics of agent runs (hours computed from the runs started in them), read by

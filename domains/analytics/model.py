@@ -4,6 +4,11 @@ An entry belongs to the feed of its organisation, of its actor, and of its *subj
 project it names (its own id when the resource is a project, else the event's `project_id`),
 or else its own resource. So a project's feed holds the project's events and those of the
 resources in it (its members today; agents or experiments that name their project later).
+
+Beside its summary an entry keeps a few of the event's facts (FACT_KEYS: a run's or a
+deployment's `status`, its `error` kind, the run's `experiment_id`), short texts the roll-ups'
+calculators read (run completion, error patterns); everything else of the event's data stays
+in the audit log.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from domains.shared.ids import is_valid_id
 PROJECT = "project"
 WORKSPACE = "workspace"
 MAX_SUMMARY = 200
+FACT_KEYS = ("status", "error", "experiment_id")
+MAX_FACT = 100
 RESOURCE_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 RESOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$")
 _WORD_RE = re.compile(r"[A-Z][a-z0-9]*|[a-z0-9]+")
@@ -42,6 +49,11 @@ class ActivityEntry:
     summary: str
     project_id: str | None = None
     workspace_id: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()  # (key, text) of FACT_KEYS, sorted by key
+
+    def fact(self, key: str) -> str | None:
+        """The event's `key` fact (FACT_KEYS), None when it carried none."""
+        return dict(self.facts).get(key)
 
     @property
     def subject(self) -> tuple[str, str]:
@@ -78,6 +90,12 @@ def _owner(event: DomainEvent, kind: str) -> str | None:
     return _text(event.data, f"{kind}_id")
 
 
+def facts_of(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The facts an entry keeps of its event's data: FACT_KEYS with non-empty text, each cut
+    to MAX_FACT characters."""
+    return tuple(sorted((key, text[:MAX_FACT]) for key in FACT_KEYS if (text := _text(data, key))))
+
+
 def entry_from(event: DomainEvent) -> ActivityEntry | None:
     """The feed entry of an event; None for an event of no organisation (platform-level)."""
     if not event.org_id:
@@ -95,6 +113,7 @@ def entry_from(event: DomainEvent) -> ActivityEntry | None:
         summary=_summary(words, event.data),
         project_id=_owner(event, PROJECT),
         workspace_id=_owner(event, WORKSPACE),
+        facts=facts_of(event.data),
     )
 
 

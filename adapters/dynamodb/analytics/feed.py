@@ -32,6 +32,7 @@ class DynamoActivityFeedRepository(DynamoRepository[ActivityEntry]):
     table = "activity-feed"
 
     def to_item(self, entity: ActivityEntry) -> dict[str, Any]:
+        facts = {"facts": dict(entity.facts)} if entity.facts else {}
         return {
             **entry_keys(entity.org_id, entity.id, entity.actor_id, entity.subject),
             "org_id": entity.org_id,
@@ -45,6 +46,7 @@ class DynamoActivityFeedRepository(DynamoRepository[ActivityEntry]):
             "workspace_id": entity.workspace_id,
             "summary": entity.summary,
             "occurred_at": entity.at,
+            **facts,
         }
 
     def from_item(self, item: dict[str, Any]) -> ActivityEntry:
@@ -60,6 +62,7 @@ class DynamoActivityFeedRepository(DynamoRepository[ActivityEntry]):
             summary=item.get("summary", ""),
             project_id=item.get("project_id"),
             workspace_id=item.get("workspace_id"),
+            facts=tuple(sorted((k, str(v)) for k, v in item.get("facts", {}).items())),
         )
 
     def add(self, entry: ActivityEntry) -> bool:

@@ -76,6 +76,12 @@ class RunPatch(Schema):
     tags: dict[str, str] | None = Field(None, max_length=MAX_BATCH_TAGS)
     delete_tags: list[str] = Field(default_factory=list, max_length=MAX_BATCH_TAGS)
     datasets: list[RunDatasetIn] = Field(default_factory=list, max_length=50)
+    error: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$",
+        description="the error's kind (`OutOfMemory`, `cuda.OOM`), when the run ends failed "
+        "or killed: published in RunFinished for the error patterns, not kept on the run",
+    )
 
 
 class RunParamsIn(Schema):

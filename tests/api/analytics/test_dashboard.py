@@ -14,10 +14,10 @@ from nexus.tasks_analytics import roll_up_dirty
 from tests.api.projects.conftest import new_project, new_workspace
 
 # 1 GetItem resolves the tenant, then 1 Query per metric (active users, events by type,
-# projects, template adoption)
+# projects, template adoption, run completion, error patterns)
 DASHBOARD_CALLS = [("GetItem", "organization-memberships")] + [
     ("Query", "aggregated-analytics")
-] * 4
+] * 6
 
 
 def _relay_and_roll_up() -> dict[str, Any]:

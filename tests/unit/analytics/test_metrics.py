@@ -84,9 +84,11 @@ def test_a_later_context_plugs_its_calculator_into_the_registry():  # type: igno
         "events_by_type",
         "projects",
         "template_adoption",
+        "run_completion",
+        "error_patterns",
     ]
     registry.register(Executions())
-    assert len(registry) == 5
+    assert len(registry) == 7
     runs = ["ExecutionSucceeded", "ExecutionSucceeded", "ExecutionFailed", "ProjectCreated"]
     metric = list(registry)[-1]
     hour = metric.compute([_entry(name) for name in runs])

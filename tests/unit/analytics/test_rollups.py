@@ -145,7 +145,7 @@ def test_recompute_finds_organisations_and_writes_only_active_hours(rig):  # typ
     assert rig.values("active_users", DAY, T10) is None
     rig.rollups.recompute(org_id=ORG, granularities=(DAY,), **window)
     assert rig.values("active_users", DAY, T10) == {"count": 2}
-    assert len(rig.store.items) == 12  # 4 metrics x (2 hours + 1 day)
+    assert len(rig.store.items) == 6 * 3  # 6 metrics x (2 hours + 1 day)
 
 
 def _viewer(org: str = ORG) -> TenantContext:
@@ -161,7 +161,8 @@ def test_the_dashboard_answers_every_period_and_totals(rig):  # type: ignore[no-
         granularity=HOUR,
         now=T10,
     )
-    active, by_type, projects, adoption = rig.dashboard.dashboard(ctx=_viewer(), window=window)
+    found = rig.dashboard.dashboard(ctx=_viewer(), window=window)
+    active, by_type, projects, adoption, completion, errors = found
     assert [start for start, _ in active.series] == [
         T10 - timedelta(hours=1),
         T10,
@@ -172,6 +173,7 @@ def test_the_dashboard_answers_every_period_and_totals(rig):  # type: ignore[no-
     assert by_type.total.values == {"MemberAdded": 1, "ProjectCreated": 1, "WorkspaceCreated": 1}
     assert projects.series[0][1].values["projects_created"] == 0
     assert adoption.total.values == {"joined": 0, "adopted": 0, "share": 0}
+    assert completion.total.values["ended"] == 0 and errors.total.values["failures"] == 0
     other = rig.dashboard.dashboard(ctx=_viewer(OTHER), window=window)
     assert other[0].total.values == {"count": 1}
 

@@ -142,9 +142,12 @@ class ExperimentRunService:
         tags: Mapping[str, str] | None = None,
         delete_tags: Iterable[str] = (),
         datasets: Iterable[DatasetUse] = (),
+        error: str | None = None,
     ) -> Run:
         """Move the status forward (a terminal one ends the run: `ended_at`, else now), set
-        or delete tags, rename, record dataset versions used."""
+        or delete tags, rename, record dataset versions used. `error` (the error's kind) goes
+        with a change that ends the run failed or killed: RunFinished carries it (for the
+        analytics' error patterns); the run does not keep it."""
         wanted = check_status(status) if status is not None else None
         set_tags = _tags(tags or {})
         dropped = list(delete_tags)
@@ -156,6 +159,9 @@ class ExperimentRunService:
             after = wanted or r.status
             if ended_at is not None and after not in TERMINAL:
                 raise invalid(["ended_at"], "only a finished, failed or killed run has an end")
+            ending = after in TERMINAL and r.status not in TERMINAL
+            if error is not None and not (ending and after != "finished"):
+                raise invalid(["error"], "only a change ending the run failed or killed has one")
             end = r.ended_at
             if after in TERMINAL and r.status not in TERMINAL:
                 end = ended_at or now
@@ -171,7 +177,9 @@ class ExperimentRunService:
                 datasets=_datasets(r.datasets, added),
             )
 
-        return self._change(ctx, run_id, experiment_id, expected_version, change, "update")
+        return self._change(
+            ctx, run_id, experiment_id, expected_version, change, "update", error=error
+        )
 
     def log_params(
         self,
@@ -211,11 +219,14 @@ class ExperimentRunService:
         expected_version: int | None,
         change: Change,
         verb: str,
+        error: str | None = None,
     ) -> Run:
         ctx.require(Permission.LAB_WRITE)
         for attempt in range(ATTEMPTS):
             try:
-                return self._change_once(ctx, run_id, experiment_id, expected_version, change, verb)
+                return self._change_once(
+                    ctx, run_id, experiment_id, expected_version, change, verb, error
+                )
             except PreconditionFailed:
                 if expected_version is not None or attempt == ATTEMPTS - 1:
                     raise
@@ -229,6 +240,7 @@ class ExperimentRunService:
         expected_version: int | None,
         change: Change,
         verb: str,
+        error: str | None = None,
     ) -> Run:
         now = self._clock.now()
         with self._uow() as uow:
@@ -240,6 +252,7 @@ class ExperimentRunService:
             uow.runs.save(check_run_size(changed))
             if changed.status in TERMINAL and run.status not in TERMINAL:
                 finished = {"status": changed.status, "duration_ms": changed.duration_ms}
+                finished |= {"error": error} if error else {}
                 self._record(uow, ctx, changed, "finish", "RunFinished", now, **finished)
             else:
                 self._record(uow, ctx, changed, verb, "RunUpdated", now)
