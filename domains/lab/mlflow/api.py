@@ -47,6 +47,7 @@ ctx_of = feature_tenant(FEATURE)
 router = Router(tags=["mlflow"])
 METHODS = ["GET", "POST", "PATCH", "DELETE"]
 SEARCH_DEFAULT = 1000  # MLflow's default max_results of a run search
+DEFAULT_EXPERIMENT = "0"
 
 
 class Call:
@@ -113,6 +114,18 @@ def registry() -> Any:
 # --- experiments --------------------------------------------------------------------------
 
 
+def _experiment_id(c: Call) -> str:
+    """MLflow's default experiment ("0", where a run goes when none was set) has no
+    counterpart here: experiments live in projects."""
+    wanted = c.text("experiment_id")
+    if wanted == DEFAULT_EXPERIMENT:
+        raise NotFound(
+            "there is no default experiment (0) here: call mlflow.set_experiment('<name>') "
+            "(or pass experiment_id) first"
+        )
+    return wanted
+
+
 def experiment_create(c: Call) -> dict[str, Any]:
     tags = wire.pairs(c.body.get("tags"), "tags")
     project_id = c.project(tags)
@@ -126,7 +139,7 @@ def experiment_create(c: Call) -> dict[str, Any]:
 
 
 def experiment_get(c: Call) -> dict[str, Any]:
-    found = tracking().experiments().get(ctx=c.ctx, experiment_id=c.text("experiment_id"))
+    found = tracking().experiments().get(ctx=c.ctx, experiment_id=_experiment_id(c))
     return {"experiment": wire.experiment(found, c.artifact_root)}
 
 
@@ -201,7 +214,7 @@ def _like_clause(part: str) -> Callable[[str, dict[str, str]], bool]:
 def experiment_update(c: Call) -> dict[str, Any]:
     tracking().experiments().update(
         ctx=c.ctx,
-        experiment_id=c.text("experiment_id"),
+        experiment_id=_experiment_id(c),
         expected_version=None,
         name=c.text("new_name"),
     )
@@ -210,7 +223,7 @@ def experiment_update(c: Call) -> dict[str, Any]:
 
 def experiment_set_tag(c: Call) -> dict[str, Any]:
     experiments = tracking().experiments()
-    current = experiments.get(ctx=c.ctx, experiment_id=c.text("experiment_id"))
+    current = experiments.get(ctx=c.ctx, experiment_id=_experiment_id(c))
     tags = {**current.tags, c.text("key"): c.text("value", required=False)}
     experiments.update(
         ctx=c.ctx, experiment_id=current.id, expected_version=current.version, tags=tags
@@ -219,12 +232,12 @@ def experiment_set_tag(c: Call) -> dict[str, Any]:
 
 
 def experiment_delete(c: Call) -> dict[str, Any]:
-    tracking().experiments().delete(ctx=c.ctx, experiment_id=c.text("experiment_id"))
+    tracking().experiments().delete(ctx=c.ctx, experiment_id=_experiment_id(c))
     return {}
 
 
 def experiment_restore(c: Call) -> dict[str, Any]:
-    tracking().experiments().restore(ctx=c.ctx, experiment_id=c.text("experiment_id"))
+    tracking().experiments().restore(ctx=c.ctx, experiment_id=_experiment_id(c))
     return {}
 
 
@@ -248,7 +261,7 @@ def run_create(c: Call) -> dict[str, Any]:
         .runs()
         .create(
             ctx=c.ctx,
-            experiment_id=c.text("experiment_id"),
+            experiment_id=_experiment_id(c),
             name=name,
             started_at=wire.from_ms(c.body.get("start_time"), "start_time"),
             tags=tags,

@@ -105,6 +105,8 @@ def test_unknown_endpoints_and_malformed_bodies(crew, key, http) -> None:  # typ
     message = error(as_key(http, key, "GET", "experiments/get"), 400, "INVALID_PARAMETER_VALUE")
     assert "experiment_id" in message
     error(as_key(http, key, "GET", "runs/get", {"run_id": "nope"}), 404, "RESOURCE_DOES_NOT_EXIST")
+    default = as_key(http, key, "POST", "runs/create", {"experiment_id": "0"})
+    assert "mlflow.set_experiment" in error(default, 404, "RESOURCE_DOES_NOT_EXIST")
 
 
 def test_batch_limits_and_immutable_params(crew, key, http) -> None:  # type: ignore[no-untyped-def]
