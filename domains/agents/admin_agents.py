@@ -1,7 +1,8 @@
 """The agent builder in the admin (feature `agent_builder`): agents, their flows' summaries
-(read only) and the organisations' custom node types (read only). Everything goes through
-the staff service, which changes agents through the API's own services; items are keyed
-`<org id>:<agent id>` (node types `<org id>:<type>`)."""
+(read only), their published versions (read only: versions never change) and the
+organisations' custom node types (read only). Everything goes through the staff service,
+which changes agents through the API's own services; items are keyed `<org id>:<agent id>`
+(versions `<org id>:<agent id>:<number>`, node types `<org id>:<type>`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from domains.shared.admin import (
     register,
     split_key,
 )
+from domains.shared.errors import NotFound
 from domains.shared.pagination import Page
 from domains.shared.web import service
 
@@ -141,6 +143,12 @@ AGENTS = EntityAdmin(
     links=(
         Link("flow_id", CONTEXT, "flows", lambda a: f"{a.org_id}:{a.id}"),
         Link("project_id", "projects", "projects", lambda a: f"{a.org_id}:{a.project_id}"),
+        Link(
+            "published_version",
+            CONTEXT,
+            "agent-versions",
+            filters=lambda a: {ORG_FILTER: a.org_id, "agent": a.id},
+        ),
     ),
 )
 
@@ -171,6 +179,52 @@ FLOWS = EntityAdmin(
     tenant_owned=True,
     feature=FEATURE,
     links=(Link("agent_id", CONTEXT, "agents", lambda f: f"{f.org_id}:{f.agent_id}"),),
+)
+
+# -- published versions (read only) ------------------------------------------------------------
+
+
+def _version_ids(key: str) -> dict[str, Any]:
+    org_id, agent_id, number = split_key(key, 3)
+    if not number.isdigit():
+        raise NotFound("agent version not found")
+    return {"org_id": org_id, "agent_id": agent_id, "number": int(number)}
+
+
+def _get_version(call: AdminCall, key: str) -> Any:
+    return _staff().get_version(principal=call.principal, **_version_ids(key))
+
+
+def _list_versions(call: AdminCall, q: ListQuery) -> Page[Any]:
+    if q.search:
+        key = f"{q.filter(ORG_FILTER) or ''}:{q.filter('agent') or ''}:{q.search}".upper()
+        return Page([_get_version(call, key)])
+    return _staff().list_versions(
+        principal=call.principal,
+        page=q.page,
+        org_id=q.filter(ORG_FILTER),
+        agent_id=q.filter("agent"),
+    )
+
+
+def _agent_link(column: str) -> Link:
+    return Link(column, CONTEXT, "agents", lambda v: f"{v.org_id}:{v.agent_id}")
+
+
+AGENT_VERSIONS = EntityAdmin(
+    context=CONTEXT,
+    name="agent-versions",
+    label="Agent versions",
+    columns=("number", "note", "created_by", "created_at", "node_count", "edge_count", "agent_id"),
+    list=_list_versions,
+    get=_get_version,
+    key=lambda v: f"{v.org_id}:{v.agent_id}:{v.number}",
+    add=False,
+    filters=(ListFilter("agent", "Agent id"),),
+    search_help="a version number, with an organisation and an agent chosen",
+    tenant_owned=True,
+    feature=FEATURE,
+    links=(_agent_link("agent_id"), _agent_link("agent_name")),
 )
 
 # -- custom node types (read only) -------------------------------------------------------------
@@ -206,4 +260,4 @@ NODE_TYPES = EntityAdmin(
     feature=FEATURE,
 )
 
-register(AGENTS, FLOWS, NODE_TYPES)
+register(AGENTS, FLOWS, AGENT_VERSIONS, NODE_TYPES)

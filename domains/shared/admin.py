@@ -84,12 +84,15 @@ class AdminAction:
 @dataclass(frozen=True)
 class Link:
     """A column (and detail) shown as a link to another entity's change page: `key` makes
-    that entity's URL key from this one (an agent's flow links to its agent)."""
+    that entity's URL key from this one (an agent's flow links to its agent). With `filters`
+    the link goes to that entity's change list instead, filtered as `filters` says (an agent
+    links to the list of its versions); `key` is not used then."""
 
     column: str
     context: str
     entity: str
-    key: Callable[[Any], str]
+    key: Callable[[Any], str] = lambda _: ""
+    filters: Callable[[Any], Mapping[str, str]] | None = None
 
 
 Lister = Callable[[AdminCall, ListQuery], Page[Any]]

@@ -90,7 +90,11 @@ def _cell(entity: EntityAdmin, item: Any, name: str) -> str:
     link = next((li for li in entity.links if li.column == name), None)
     if link is None:
         return text
-    url = reverse("admin:entity_change", args=[link.context, link.entity, link.key(item)])
+    if link.filters is not None:
+        listed = reverse("admin:entity_changelist", args=[link.context, link.entity])
+        url = f"{listed}?{urlencode(link.filters(item))}"
+    else:
+        url = reverse("admin:entity_change", args=[link.context, link.entity, link.key(item)])
     return format_html('<a href="{}" class="related-link">{}</a>', url, text)
 
 

@@ -9,6 +9,7 @@ deleting an agent purges its flow and its node configs as the API's delete does.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from domains.agents.model import AGENT_STATUSES, Agent, CustomNodeType, Flow, in
 from domains.agents.ports import AgentsStaffBrowser, UnitOfWorkFactory
 from domains.agents.services.access import load_agent
 from domains.agents.services.agents import AgentService
+from domains.agents.versions import AgentVersion, AgentVersionSummary
 from domains.shared.errors import Conflict, NotFound
 from domains.shared.guards import found
 from domains.shared.pagination import Page, PageRequest
@@ -60,6 +62,50 @@ class FlowSummary:
     version: int
     updated_at: datetime | None
     updated_by: str
+
+
+@dataclass(frozen=True)
+class AgentVersionDetail:
+    """A published version as the admin's detail page shows it: what it is and what its flow
+    is made of (counts, node types, prompt pins), not the flow itself."""
+
+    org_id: str
+    agent_id: str
+    agent_name: str
+    number: int
+    note: str
+    created_by: str
+    created_at: datetime
+    node_count: int
+    edge_count: int
+    node_types: str  # `input: 1, llm_call: 2, output: 1`
+    prompt_pins: str  # `<node id> -> <prompt id> v<n>`, by node id
+    newest: bool  # the agent's published version
+
+    @classmethod
+    def of(cls, agent: Agent, version: AgentVersion) -> AgentVersionDetail:
+        types = Counter(str(node.get("type", "?")) for node in version.nodes)
+        pins = [
+            f"{node_id} -> {config['prompt_id']} v{config['prompt_version']}"
+            for node_id, spec in sorted(version.configs.items())
+            if isinstance(config := spec.get("config"), dict)
+            and config.get("prompt_id")
+            and config.get("prompt_version") is not None
+        ]
+        return cls(
+            version.org_id,
+            version.agent_id,
+            agent.name,
+            version.number,
+            version.note,
+            version.created_by,
+            version.created_at,
+            len(version.nodes),
+            len(version.edges),
+            ", ".join(f"{t}: {n}" for t, n in sorted(types.items())),
+            "; ".join(pins),
+            version.number == agent.published_version,
+        )
 
 
 class StaffAgentService:
@@ -213,6 +259,35 @@ class StaffAgentService:
             known.updated_at if known else None,
             known.updated_by if known else "",
         )
+
+    # -- published versions (read only: versions never change) --------------------------------
+
+    def list_versions(
+        self,
+        *,
+        principal: Principal,
+        page: PageRequest,
+        org_id: str | None,
+        agent_id: str | None,
+    ) -> Page[AgentVersionSummary]:
+        """One agent's versions, newest first, as summaries (the agent's GetItem, then a Query
+        of the summaries in its partition)."""
+        require_staff(principal)
+        if not (org_id and agent_id):
+            raise invalid("agent", "choose an organisation and an agent")
+        ctx = staff_tenant(principal, org_id)
+        with self._uow() as uow:
+            agent = load_agent(ctx, uow, agent_id)
+            return uow.versions.list(ctx.org_id, agent.id, page)
+
+    def get_version(
+        self, *, principal: Principal, org_id: str, agent_id: str, number: int
+    ) -> AgentVersionDetail:
+        ctx = staff_tenant(principal, org_id)
+        with self._uow() as uow:
+            agent = load_agent(ctx, uow, agent_id)
+            version = uow.versions.get(ctx.org_id, agent.id, number) if number >= 1 else None
+            return AgentVersionDetail.of(agent, found(version, "agent version"))
 
     # -- custom node types (read only) ---------------------------------------------------------
 
