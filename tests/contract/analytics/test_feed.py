@@ -10,6 +10,7 @@ import pytest
 
 from domains.analytics.model import ActivityEntry
 from domains.analytics.ports import ActivityFeedRepository
+from domains.analytics.rollups import entry_time
 from domains.shared.errors import ValidationFailed
 from domains.shared.ids import new_id
 from domains.shared.pagination import Page, PageRequest
@@ -64,6 +65,18 @@ def test_an_entry_is_written_once_and_reads_back_whole(feed: ActivityFeedReposit
     plain = entry(2, resource=("workspace", WS), project=None, workspace=None)
     assert feed.add(plain) is True
     assert feed.list_org(ORG, page=PageRequest(1)).items == [plain]
+
+
+def test_an_entrys_facts_read_back_and_none_is_none(feed: ActivityFeedRepository) -> None:
+    facts = (("error", "OutOfMemory"), ("experiment_id", P1), ("status", "failed"))
+    ended = replace(entry(1), type="RunFinished", facts=facts)
+    plain = entry(2)
+    assert feed.add(ended) is True and feed.add(plain) is True
+    assert list(feed.list_org(ORG, page=PageRequest()).items) == [plain, ended]
+    made = entry_time(ended)  # windows are of the ids' times
+    window = list(feed.entries_between(ORG, made - timedelta(hours=1), made + timedelta(hours=1)))
+    assert {e.id: e.facts for e in window} == {ended.id: facts, plain.id: ()}
+    assert window[[e.id for e in window].index(ended.id)].fact("error") == "OutOfMemory"
 
 
 def test_the_organisations_list_pages_newest_first(feed: ActivityFeedRepository) -> None:

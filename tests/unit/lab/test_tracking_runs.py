@@ -58,6 +58,28 @@ def test_lifecycle_moves_forward_and_finishing_publishes_run_finished(world: Tra
     assert same.ended_at == done.ended_at  # asking for the status it has changes no end
 
 
+def test_an_error_kind_is_published_with_a_failed_or_killed_ending(world: TrackingWorld) -> None:
+    editor, exp = _experiment(world)
+    failed, killed, done = (world.runs.create(ctx=editor, experiment_id=exp.id) for _ in range(3))
+    with pytest.raises(ValidationFailed):  # a finished run has no error
+        world.runs.update(
+            ctx=editor, run_id=done.id, expected_version=None, status="finished", error="Oops"
+        )
+    with pytest.raises(ValidationFailed):  # nor a change that does not end the run
+        world.runs.update(ctx=editor, run_id=done.id, expected_version=None, error="Oops")
+    world.runs.update(
+        ctx=editor, run_id=failed.id, expected_version=None, status="failed", error="OutOfMemory"
+    )
+    assert world.store.events[-1].data["error"] == "OutOfMemory"
+    world.runs.update(ctx=editor, run_id=killed.id, expected_version=None, status="killed")
+    assert world.store.events[-1].name == "RunFinished"
+    assert "error" not in world.store.events[-1].data  # none said: none published
+    with pytest.raises(ValidationFailed):  # ended already: nothing ends now
+        world.runs.update(
+            ctx=editor, run_id=failed.id, expected_version=None, status="failed", error="X"
+        )
+
+
 def test_end_times_must_fit(world: TrackingWorld) -> None:
     editor, exp = _experiment(world)
     run = world.runs.create(ctx=editor, experiment_id=exp.id)
