@@ -147,3 +147,25 @@ def test_staff_only(signup, staff, client):  # type: ignore[no-untyped-def]
     with pytest.raises(Forbidden):
         service.get_version(principal=not_staff, org_id=agent.org_id, agent_id=agent.id, number=1)
     assert client.get(VERSIONS).status_code == 302  # to the admin's login
+
+
+def test_a_versions_page_costs_a_few_dynamodb_calls(admin_client, signup):  # type: ignore[no-untyped-def]
+    owner = signup("owner", org=True)
+    (agent,) = make_agents(owner, 1)
+    keys = published(owner, agent, 30)
+    recorder = container().gateways.recorder()
+    costs = {}
+    for name, url in {
+        "list": f"{VERSIONS}?org={owner.org_id}&agent={agent.id}",
+        "detail": f"{VERSIONS}{keys[0]}/change/",
+    }.items():
+        admin_client.get(url)  # warm
+        with recorder.capture() as calls:
+            assert admin_client.get(url).status_code == 200
+        costs[name] = sorted((c.operation, c.table) for c in calls)
+    print("DynamoDB calls per agent-versions page:", costs)
+    # the browser session and the staff user behind it, the agent, then its versions
+    session = [("GetItem", "user-sessions"), ("GetItem", "user-profiles")]
+    agent_read = [("GetItem", "agents")]
+    assert costs["list"] == sorted([*session, *agent_read, ("Query", "agent-versions")])
+    assert costs["detail"] == sorted([*session, *agent_read, ("GetItem", "agent-versions")])
