@@ -31,6 +31,8 @@ from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser, DynamoTrackingStaffBrowser
+from adapters.dynamodb.lab.datasets import DynamoDatasetsUnitOfWork
+from adapters.dynamodb.lab.logs import DynamoLogStore
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
 from adapters.dynamodb.lab.tracking_metrics import DynamoMetricStore
@@ -80,6 +82,9 @@ from domains.identity.services.settings import SettingsService
 from domains.identity.services.staff import StaffService
 from domains.identity.services.staff_tenants import StaffTenantService
 from domains.identity.services.tenancy import MembershipTenantResolver
+from domains.lab.datasets.selectors import DatasetSelector
+from domains.lab.datasets.services import DatasetService
+from domains.lab.logs.services import LogService
 from domains.lab.registry.lifecycle import ModelLifecycleService
 from domains.lab.registry.selectors import RegistrySelector
 from domains.lab.registry.services import ModelRegistryService
@@ -440,6 +445,50 @@ class LabTracking(containers.DeclarativeContainer):
     )
 
 
+class LabLogs(containers.DeclarativeContainer):
+    """Experiment run logs (feature `ai_lab`): lines of experiments and runs, loaded and
+    checked through tracking's unit of work and project access; counted through `usage`."""
+
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    tracking_uow = providers.Dependency()
+    project_access = providers.Dependency()
+    usage = providers.Dependency()
+
+    store = providers.Singleton(
+        DynamoLogStore, gateways.dynamo, cursors=gateways.cursor_signer, clock=clock
+    )
+    logs = providers.Singleton(
+        LogService,
+        uow=tracking_uow,
+        store=store,
+        projects=project_access,
+        clock=clock,
+        usage=usage,
+    )
+
+
+class LabDatasets(containers.DeclarativeContainer):
+    """Datasets (feature `ai_lab`): registered datasets, immutable versions and lineage (the
+    items experiment tracking writes when a run records a dataset version it used)."""
+
+    config = providers.Dependency(instance_of=NexusConfig)
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    project_service = providers.Dependency()
+
+    uow = providers.Factory(
+        DynamoDatasetsUnitOfWork,
+        gateways.dynamo,
+        cursors=gateways.cursor_signer,
+        offloader=gateways.offloader,
+        audit_retention_days=config.provided.audit_retention_days,
+    ).provider
+    project_access = providers.Singleton(ProjectServiceAccess, project_service)
+    service = providers.Singleton(DatasetService, uow=uow, clock=clock, projects=project_access)
+    selector = providers.Singleton(DatasetSelector, uow=uow, projects=project_access)
+
+
 class Templates(containers.DeclarativeContainer):
     """The templates marketplace (feature `agent_builder`): uses are counted through `usage`
     and, once per TemplateUsed event, in the template's own count by `stats().consume`."""
@@ -600,6 +649,21 @@ class Container(containers.DeclarativeContainer):
     )
     lab_tracking = providers.Container(
         LabTracking,
+        config=config,
+        gateways=gateways,
+        clock=identity.clock,
+        project_service=projects.projects,
+    )
+    lab_logs = providers.Container(
+        LabLogs,
+        gateways=gateways,
+        clock=identity.clock,
+        tracking_uow=lab_tracking.uow,
+        project_access=lab_tracking.project_access,
+        usage=usage.recorder,
+    )
+    lab_datasets = providers.Container(
+        LabDatasets,
         config=config,
         gateways=gateways,
         clock=identity.clock,

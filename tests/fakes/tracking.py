@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from domains.lab.datasets.model import Dataset, DatasetUsage
 from domains.lab.tracking.model import Experiment, MetricPoint, Run
 from domains.lab.tracking.search import SEARCH_BOUND, RunQuery
 from domains.shared.audit import AuditEntry
 from domains.shared.errors import Conflict, PreconditionFailed, ValidationFailed
 from domains.shared.events import DomainEvent
 from domains.shared.pagination import Page, PageRequest
+from tests.fakes.lab_datasets import InMemoryDatasetLineage
 from tests.fakes.paging import newest_first, page_of
 from tests.fakes.project_members import stamp
 from tests.fakes.staged import FakeRepository, FakeUnitOfWork, bumped
@@ -27,6 +29,9 @@ class TrackingStore:
     experiments: dict[tuple[str, str], Experiment] = field(default_factory=dict)
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     runs: dict[tuple[str, str], Run] = field(default_factory=dict)
+    # the `datasets` table as a run's transaction sees it: datasets (seeded), lineage items
+    datasets: dict[tuple[str, str], Dataset] = field(default_factory=dict)
+    usages: dict[tuple[str, str, int, str], DatasetUsage] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
     clock: Any = None
@@ -163,6 +168,7 @@ class InMemoryTrackingUnitOfWork(FakeUnitOfWork):
         super().__init__(store)
         self.experiments = InMemoryExperiments(self)
         self.runs = InMemoryRuns(self)
+        self.lineage = InMemoryDatasetLineage(self)
 
     def publish(self, event: DomainEvent) -> None:
         self.staged.append(lambda s: s.events.append(event))

@@ -15,6 +15,7 @@ from adapters.dynamodb.client import DynamoClient
 from adapters.dynamodb.codec import encode_item
 from adapters.dynamodb.cursor import CursorSigner
 from adapters.dynamodb.expressions import Expressions
+from adapters.dynamodb.lab.datasets import DynamoDatasetLineage
 from adapters.dynamodb.lab.tracking_keys import (
     experiment_index_keys,
     experiment_key,
@@ -276,3 +277,4 @@ class DynamoTrackingUnitOfWork(DynamoUnitOfWork):
         shared: dict[str, Any] = {"cursors": cursors, "offloader": offloader}
         self.experiments = DynamoExperimentRepository(self, **shared)
         self.runs = DynamoRunRepository(self, **shared)
+        self.lineage = DynamoDatasetLineage(self, **shared)  # a run's datasets (lineage)

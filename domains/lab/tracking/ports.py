@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from domains.lab.datasets.ports import DatasetLineage
 from domains.lab.tracking.model import Experiment, MetricPoint, Run
 from domains.lab.tracking.search import RunQuery
 from domains.shared.events import DomainEvent
@@ -99,6 +100,7 @@ class TrackingStaffBrowser(Protocol):
 class TrackingUnitOfWork(UnitOfWork, Protocol):
     experiments: ExperimentRepository
     runs: RunRepository
+    lineage: DatasetLineage  # datasets' lineage items, written with the run that used them
 
     def publish(self, event: DomainEvent) -> None: ...
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from domains.lab.access import ProjectAccess
+from domains.lab.datasets.lineage import record_uses
 from domains.lab.tracking.model import (
     MAX_DATASETS,
     MAX_PARAM_CHARS,
@@ -58,6 +59,23 @@ def _datasets(current: Iterable[DatasetUse], added: Iterable[DatasetUse]) -> tup
     return tuple(uses)
 
 
+def _link_datasets(
+    uow: TrackingUnitOfWork, ctx: TenantContext, run: Run, uses: Iterable[DatasetUse], at: datetime
+) -> None:
+    """Lineage: the uses naming a registered dataset version get an item in `datasets`, in
+    the run's transaction (see domains.lab.datasets.lineage)."""
+    record_uses(
+        uow.lineage,
+        org_id=run.org_id,
+        run_id=run.id,
+        experiment_id=run.experiment_id,
+        project_id=run.project_id,
+        uses=[(u.dataset_id, u.version, u.context) for u in uses],
+        by=ctx.principal.user_id,
+        at=at,
+    )
+
+
 class ExperimentRunService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, projects: ProjectAccess) -> None:
         self._uow = uow
@@ -100,6 +118,7 @@ class ExperimentRunService:
                 datasets=_datasets((), datasets),
             )
             uow.runs.add(check_run_size(run))
+            _link_datasets(uow, ctx, run, run.datasets, now)
             self._record(uow, ctx, run, "create", "RunCreated", now)
             uow.commit()
         return replace(run, version=1)
@@ -250,6 +269,8 @@ class ExperimentRunService:
             if changed is None:
                 return run
             uow.runs.save(check_run_size(changed))
+            added = [use for use in changed.datasets if use not in run.datasets]
+            _link_datasets(uow, ctx, changed, added, now)
             if changed.status in TERMINAL and run.status not in TERMINAL:
                 finished = {"status": changed.status, "duration_ms": changed.duration_ms}
                 finished |= {"error": error} if error else {}

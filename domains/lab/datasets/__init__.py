@@ -1,0 +1,1 @@
+"""Datasets of the AI Lab: registered datasets, their immutable versions and lineage."""
