@@ -31,6 +31,7 @@ HEADER_SCOPED_PREFIXES = (
     "/api/nodes",
     "/api/flows",
     "/api/experiments",
+    "/api/datasets",
     "/api/models",
 )
 # Under a header-scoped prefix but for no organisation (staff only).

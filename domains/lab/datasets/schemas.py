@@ -11,6 +11,8 @@ from pydantic import Field
 
 DatasetFormat = Literal["csv", "parquet", "json", "jsonl", "tfrecord", "images", "other"]
 MAX_COUNT = 2**63 - 1
+S3_URI = r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S{0,1000})?$"
+SHA256 = r"^(sha256:)?[0-9a-fA-F]{64}$"
 
 
 class DatasetColumnIn(Schema):
@@ -28,7 +30,9 @@ class DatasetColumnOut(Schema):
 class DatasetIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     project_id: str = Field(..., min_length=1, max_length=40)
-    s3_uri: str = Field(..., min_length=1, max_length=1100, examples=["s3://data/churn/"])
+    s3_uri: str = Field(
+        ..., min_length=1, max_length=1100, pattern=S3_URI, examples=["s3://data/churn/"]
+    )
     format: DatasetFormat
     description: str = Field("", max_length=2000)
     tags: list[str] = Field(default_factory=list, max_length=20)
@@ -42,7 +46,7 @@ class DatasetPatch(Schema):
 
     description: str | None = Field(None, max_length=2000)
     tags: list[str] | None = Field(None, max_length=20)
-    s3_uri: str | None = Field(None, min_length=1, max_length=1100)
+    s3_uri: str | None = Field(None, min_length=1, max_length=1100, pattern=S3_URI)
     format: DatasetFormat | None = None
     columns: list[DatasetColumnIn] | None = Field(None, max_length=500)
     size_bytes: int | None = Field(None, ge=0, le=MAX_COUNT)
@@ -90,8 +94,10 @@ class DatasetListParams(Schema):
 
 
 class DatasetVersionIn(Schema):
-    s3_uri: str = Field(..., min_length=1, max_length=1100, examples=["s3://data/churn/v2/"])
-    checksum: str = Field(..., min_length=64, max_length=71, description="SHA-256, hex")
+    s3_uri: str = Field(
+        ..., min_length=1, max_length=1100, pattern=S3_URI, examples=["s3://data/churn/v2/"]
+    )
+    checksum: str = Field(..., pattern=SHA256, description="SHA-256: 64 hex digits")
     size_bytes: int | None = Field(None, ge=0, le=MAX_COUNT)
     row_count: int | None = Field(None, ge=0, le=MAX_COUNT)
     columns: list[DatasetColumnIn] | None = Field(None, max_length=500)
