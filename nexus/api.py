@@ -18,6 +18,7 @@ from domains.identity import api as identity_api
 from domains.identity import api_audit, api_invitations, api_keys, api_settings
 from domains.identity.api_content import content_router
 from domains.lab.datasets import api as datasets_api
+from domains.lab.logs import api as lab_logs_api
 from domains.lab.registry import api as lab_registry_api
 from domains.lab.tracking import api as tracking_api
 from domains.projects import api as projects_api
@@ -66,5 +67,6 @@ if "analytics" in config().features:
     api.add_router("/", api_costs.router)
 if "ai_lab" in config().features:
     api.add_router("/", tracking_api.router)
+    api.add_router("/", lab_logs_api.router)
     api.add_router("/", lab_registry_api.router)
     api.add_router("/", datasets_api.router)

@@ -32,6 +32,7 @@ from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
 from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser, DynamoTrackingStaffBrowser
 from adapters.dynamodb.lab.datasets import DynamoDatasetsUnitOfWork
+from adapters.dynamodb.lab.logs import DynamoLogStore
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
 from adapters.dynamodb.lab.tracking_metrics import DynamoMetricStore
@@ -83,6 +84,7 @@ from domains.identity.services.staff_tenants import StaffTenantService
 from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.lab.datasets.selectors import DatasetSelector
 from domains.lab.datasets.services import DatasetService
+from domains.lab.logs.services import LogService
 from domains.lab.registry.lifecycle import ModelLifecycleService
 from domains.lab.registry.selectors import RegistrySelector
 from domains.lab.registry.services import ModelRegistryService
@@ -443,6 +445,29 @@ class LabTracking(containers.DeclarativeContainer):
     )
 
 
+class LabLogs(containers.DeclarativeContainer):
+    """Experiment run logs (feature `ai_lab`): lines of experiments and runs, loaded and
+    checked through tracking's unit of work and project access; counted through `usage`."""
+
+    gateways = providers.DependenciesContainer()
+    clock = providers.Dependency()
+    tracking_uow = providers.Dependency()
+    project_access = providers.Dependency()
+    usage = providers.Dependency()
+
+    store = providers.Singleton(
+        DynamoLogStore, gateways.dynamo, cursors=gateways.cursor_signer, clock=clock
+    )
+    logs = providers.Singleton(
+        LogService,
+        uow=tracking_uow,
+        store=store,
+        projects=project_access,
+        clock=clock,
+        usage=usage,
+    )
+
+
 class LabDatasets(containers.DeclarativeContainer):
     """Datasets (feature `ai_lab`): registered datasets, immutable versions and lineage (the
     items experiment tracking writes when a run records a dataset version it used)."""
@@ -628,6 +653,14 @@ class Container(containers.DeclarativeContainer):
         gateways=gateways,
         clock=identity.clock,
         project_service=projects.projects,
+    )
+    lab_logs = providers.Container(
+        LabLogs,
+        gateways=gateways,
+        clock=identity.clock,
+        tracking_uow=lab_tracking.uow,
+        project_access=lab_tracking.project_access,
+        usage=usage.recorder,
     )
     lab_datasets = providers.Container(
         LabDatasets,

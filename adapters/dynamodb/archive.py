@@ -65,6 +65,7 @@ class ArchiveSpec:
 ARCHIVABLE: tuple[ArchiveSpec, ...] = (
     ArchiveSpec("system-logs", index="gsi3"),
     ArchiveSpec("agent-execution-history", index="gsi4"),
+    ArchiveSpec("experiment-run-logs", index="gsi4"),
 )
 
 
