@@ -41,13 +41,15 @@ def moto_dataset_tables() -> Iterator[tuple[Any, DynamoClient]]:
 def backend(request: pytest.FixtureRequest) -> Backend:
     if request.param == "memory":
         store = DatasetStore()
-        return lambda: InMemoryDatasetsUnitOfWork(store)
+        memory: Any = lambda: InMemoryDatasetsUnitOfWork(store)  # noqa: E731
+        return memory  # type: ignore[no-any-return]
     boto, client = request.getfixturevalue("moto_dataset_tables")
     empty_tables(boto, client, TABLES)
     cursors = CursorSigner(CURSOR_SECRET)
-    return lambda: DynamoDatasetsUnitOfWork(
+    dynamo: Any = lambda: DynamoDatasetsUnitOfWork(  # noqa: E731
         client, cursors=cursors, offloader=None, audit_retention_days=30
     )
+    return dynamo  # type: ignore[no-any-return]
 
 
 def a_dataset(name: str = "churn", *, org: str = ORG, at: datetime = T0, **changes: Any) -> Dataset:
