@@ -151,6 +151,7 @@ def test_the_creating_operations_document_the_header(http):  # type: ignore[no-u
         ("POST", "/api/experiments"),
         ("POST", "/api/experiments/{id}/runs"),
         ("POST", "/api/experiments/{id}/runs/{runId}/metrics"),
+        ("POST", "/api/experiments/{id}/logs"),
         ("POST", "/api/datasets"),
         ("POST", "/api/datasets/{id}/versions"),
     }
