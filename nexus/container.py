@@ -30,7 +30,11 @@ from adapters.dynamodb.identity.audit_log import DynamoAuditLogReader
 from adapters.dynamodb.identity.throttle import DynamoLoginThrottle
 from adapters.dynamodb.identity.uow import DynamoIdentityUnitOfWork
 from adapters.dynamodb.identity.web_sessions import DynamoWebSessionStore
-from adapters.dynamodb.lab.admin import DynamoRegistryStaffBrowser, DynamoTrackingStaffBrowser
+from adapters.dynamodb.lab.admin import (
+    DynamoDatasetsStaffBrowser,
+    DynamoRegistryStaffBrowser,
+    DynamoTrackingStaffBrowser,
+)
 from adapters.dynamodb.lab.datasets import DynamoDatasetsUnitOfWork
 from adapters.dynamodb.lab.logs import DynamoLogStore
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
@@ -84,6 +88,7 @@ from domains.identity.services.staff_tenants import StaffTenantService
 from domains.identity.services.tenancy import MembershipTenantResolver
 from domains.lab.datasets.selectors import DatasetSelector
 from domains.lab.datasets.services import DatasetService
+from domains.lab.datasets.staff import StaffDatasetService
 from domains.lab.logs.services import LogService
 from domains.lab.registry.lifecycle import ModelLifecycleService
 from domains.lab.registry.selectors import RegistrySelector
@@ -487,6 +492,10 @@ class LabDatasets(containers.DeclarativeContainer):
     project_access = providers.Singleton(ProjectServiceAccess, project_service)
     service = providers.Singleton(DatasetService, uow=uow, clock=clock, projects=project_access)
     selector = providers.Singleton(DatasetSelector, uow=uow, projects=project_access)
+    # The admin: read-only browsing across organisations.
+    staff = providers.Singleton(
+        StaffDatasetService, uow=uow, browser=providers.Singleton(DynamoDatasetsStaffBrowser, uow)
+    )
 
 
 class Templates(containers.DeclarativeContainer):

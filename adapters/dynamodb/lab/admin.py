@@ -11,9 +11,12 @@ from collections.abc import Callable
 
 from boto3.dynamodb.conditions import Attr, ConditionBase
 
+from adapters.dynamodb.lab.datasets import DynamoDatasetsUnitOfWork
+from adapters.dynamodb.lab.datasets_keys import META
 from adapters.dynamodb.lab.registry import DynamoRegistryUnitOfWork
 from adapters.dynamodb.lab.registry_keys import MODEL_PREFIX, VERSION_PREFIX
 from adapters.dynamodb.lab.tracking import DynamoTrackingUnitOfWork
+from domains.lab.datasets.model import Dataset
 from domains.lab.registry.model import ModelVersion, RegisteredModel
 from domains.lab.tracking.model import Experiment, Run
 from domains.shared.pagination import Page, PageRequest
@@ -57,3 +60,14 @@ class DynamoTrackingStaffBrowser:
         where = _with(Attr("sk").eq("RUN"), "org_id", org_id)
         where = _with(where, "status", status)
         return self._uow().runs._scan_page(page=page, filter=where)
+
+
+class DynamoDatasetsStaffBrowser:
+    """Datasets across organisations (`datasets` holds versions, lineage items and name
+    claims beside them: the filter keeps META items)."""
+
+    def __init__(self, uow: Callable[[], DynamoDatasetsUnitOfWork]) -> None:
+        self._uow = uow
+
+    def datasets(self, page: PageRequest) -> Page[Dataset]:
+        return self._uow().datasets._scan_page(page=page, filter=Attr("sk").eq(META))
