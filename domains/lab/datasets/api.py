@@ -86,7 +86,9 @@ def dataset_get(request: HttpRequest, id: str) -> Any:
 @router.put("/datasets/{id}", response=s.DatasetOut, openapi_extra=HEADER)
 def dataset_update(request: HttpRequest, id: str, body: s.DatasetPatch) -> Any:
     """Change the metadata given; If-Match is the dataset's ETag (its revision)."""
-    fields = body.dict(exclude_unset=True, exclude={"columns"})
+    sent = body.dict(exclude_unset=True, exclude={"columns"})
+    # null clears a count; for the other fields it means "leave as is"
+    fields = {k: v for k, v in sent.items() if v is not None or k in ("size_bytes", "row_count")}
     if body.columns is not None:
         fields["columns"] = _columns(body.columns)
     changed = (

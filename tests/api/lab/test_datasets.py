@@ -122,8 +122,12 @@ def test_update_with_if_match_and_soft_delete(crew):  # type: ignore[no-untyped-
     assert changed.status_code == 200 and changed["ETag"] == '"2"'
     assert changed.json()["tags"] == ["a", "b"] and changed.json()["format"] == "parquet"
     assert member.call("PUT", path, {"row_count": 1}, **{"If-Match": '"1"'}).status_code == 412
-    assert member.call("DELETE", path, **{"If-Match": '"1"'}).status_code == 412
-    assert member.call("DELETE", path, **{"If-Match": '"2"'}).status_code == 204
+    nulls = {"description": None, "tags": None, "s3_uri": None, "columns": None, "row_count": None}
+    kept = member.call("PUT", path, nulls).json()
+    assert kept["tags"] == ["a", "b"] and kept["row_count"] is None and kept["revision"] == 3
+    assert kept["description"] == "monthly" and kept["columns"][0]["name"] == "tenure"
+    assert member.call("DELETE", path, **{"If-Match": '"2"'}).status_code == 412
+    assert member.call("DELETE", path, **{"If-Match": '"3"'}).status_code == 204
     assert member.call("GET", path).status_code == 404
     assert member.call("GET", f"{path}/versions").status_code == 404
     assert all(d["id"] != dataset_id for d in member.call("GET", DATASETS).json()["items"])
