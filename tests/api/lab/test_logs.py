@@ -130,3 +130,29 @@ def test_bad_input_roles_and_tenants(crew, outsider):  # type: ignore[no-untyped
     assert outsider.call("GET", f"/api/experiments/{exp}/runs/{run}/logs").status_code == 404
     assert editor.call("GET", f"/api/experiments/{exp}/runs/{other_run}/logs").status_code == 404
     assert editor.call("GET", f"/api/experiments/{other_exp}/logs").json()["items"] == []
+
+
+def _mint(owner: Any, *permissions: str) -> str:
+    created = owner.call(
+        "POST",
+        f"/api/organizations/{owner.org_id}/api-keys",
+        {"name": "trainer", "permissions": list(permissions)},
+    )
+    assert created.status_code == 201, created.content
+    return str(created.json()["key"])
+
+
+def test_an_api_key_with_lab_write_posts_logs(crew):  # type: ignore[no-untyped-def]
+    owner = crew["owner"]
+    exp, run = _setup(crew)
+    path, http = f"/api/experiments/{exp}/logs", owner.http
+    body = {"entries": [_line("from the trainer", run_id=run)]}
+    key = _mint(owner, "lab:write", "lab:read", "project:read")
+    posted = http.post(path, body, content_type="application/json", HTTP_X_API_KEY=key)
+    assert posted.status_code == 201, posted.content
+    reader = _mint(owner, "lab:read", "project:read")
+    refused = http.post(path, body, content_type="application/json", HTTP_X_API_KEY=reader)
+    assert refused.status_code == 403
+    _settle()
+    listed = http.get(path, HTTP_X_API_KEY=reader)
+    assert [e["message"] for e in listed.json()["items"]] == ["from the trainer"]
