@@ -120,6 +120,23 @@ def _print_tracking(bench: object) -> None:
         )
 
 
+def _print_logs(bench: object) -> None:
+    """Experiment run logs: posting 100 lines and tail reads (feature ai_lab)."""
+    from bench.logs import LogsBench
+    from nexus.config import config
+
+    projects = getattr(bench, "projects", None)
+    if projects is None or "ai_lab" not in config().features:
+        return
+    logs = LogsBench(
+        bench.container,  # type: ignore[attr-defined]
+        bench.http,  # type: ignore[attr-defined]
+        projects.headers,
+        projects.project_ids[0],
+    )
+    print_operations("experiment run logs", logs.operations())
+
+
 def _print_mlflow(bench: object) -> None:
     """The same metric workload through the unchanged MLflow client (/mlflow) and through our
     REST API, both over HTTP to the app on a loopback port (feature ai_lab, mlflow-skinny)."""
@@ -230,6 +247,7 @@ def main() -> int:
     print_operations("operation", bench.operations())
     _print_usage(bench.container)
     _print_tracking(bench)
+    _print_logs(bench)
     _print_runs(bench)
     _print_execution(bench)
     _print_templates(bench)
