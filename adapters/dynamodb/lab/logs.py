@@ -4,7 +4,8 @@ Writes: BatchWriteItem, 25 puts a call, unprocessed items retried with backoff a
 (Throttled if they never go through). Not transactions: a batch of log lines need not be all
 or nothing, and a put costs half a transactional write; a retried batch is made safe by its
 positions instead (the same key gives the same items, see domains.lab.logs.services). Every
-line carries the expiry index keys (gsi4) so the archive job copies it to S3 before TTL.
+line carries the expiry index keys (gsi4) so the archive job copies it to S3 before TTL;
+only warning and above carry gsi3's (by severity, for monitoring).
 
 Reads: the base table (an experiment), gsi1 (a run) or gsi2 (a component), by position;
 severity, component (on gsi1) and the lines' own time range are filters, expired lines are
@@ -45,6 +46,9 @@ TABLE = "experiment-run-logs"
 BATCH_WRITE = 25
 WRITE_ATTEMPTS = 8
 BATCH_CLAIM_TTL = timedelta(days=1)
+# The severities monitoring reads by (gsi3); the chatty ones are left out of the index, so a
+# debug or info line costs one write unit less (most lines are).
+MONITORED = ("warning", "error", "critical")
 
 
 def _moment(value: Any) -> datetime:
@@ -75,8 +79,6 @@ class DynamoLogStore(DynamoRepository[LogEntry]):
             "sk": at,
             "gsi2pk": component_partition(e.org_id, e.experiment_id, e.component),
             "gsi2sk": at,
-            "gsi3pk": severity_partition(e.org_id, e.severity),
-            "gsi3sk": f"EXP#{e.experiment_id}#{at}",
             "gsi4pk": gsi4pk,
             "gsi4sk": gsi4sk,
             "org_id": e.org_id,
@@ -89,6 +91,9 @@ class DynamoLogStore(DynamoRepository[LogEntry]):
             "message": e.message,
             "expires_at": int(expires.timestamp()),
         }
+        if e.severity in MONITORED:  # gsi3 is sparse: debug and info lines skip its write
+            item["gsi3pk"] = severity_partition(e.org_id, e.severity)
+            item["gsi3sk"] = f"EXP#{e.experiment_id}#{at}"
         if e.fields:
             item["fields"] = json.dumps(e.fields, sort_keys=True, default=str)
         if e.run_id:

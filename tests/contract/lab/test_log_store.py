@@ -135,3 +135,16 @@ def test_expired_lines_are_left_out(store: LogStore, clock: FixedClock) -> None:
     flt = until(clock.now())
     assert store.newest(ORG, EXP, flt, PageRequest()).items == []
     assert store.after(ORG, EXP, flt, bound_at(T0 - timedelta(days=1)), 10) == ([], False)
+
+
+def test_only_warnings_and_above_are_indexed_by_severity(
+    moto_log_tables: tuple[Any, DynamoClient],
+) -> None:
+    boto, client = moto_log_tables
+    empty_tables(boto, client, TABLES)
+    store = DynamoLogStore(client, cursors=CursorSigner(CURSOR_SECRET), clock=FixedClock(T0))
+    store.write(batch(T0, *({"message": s, "severity": s} for s in ("debug", "info", "error"))))
+    items = client.scan("experiment-run-logs")["Items"]
+    indexed = {i["severity"]["S"] for i in items if "gsi3pk" in i}
+    assert len(items) == 3 and indexed == {"error"}
+    assert all("gsi4pk" in i for i in items)  # every line awaits the archive
