@@ -15,7 +15,7 @@ from domains.lab.logs.services import LogQuery
 from domains.shared.api import PageParams, json_response, tenant_header
 from domains.shared.api_idempotency import idempotency_header, idempotent
 from domains.shared.idempotency import HEADER as IDEMPOTENCY_HEADER
-from domains.shared.web import feature_tenant, service
+from domains.shared.web import feature_tenant, principal_of, service
 
 FEATURE = "ai_lab"
 ctx_of = feature_tenant(FEATURE)
@@ -43,6 +43,16 @@ def _entry(e: LogEntry) -> dict[str, Any]:
     }
 
 
+def _batch_key(request: HttpRequest) -> str:
+    """The Idempotency-Key scoped as the key store scopes it (to the caller), so two callers
+    using the same key on one experiment never share log ids."""
+    key = request.headers.get(IDEMPOTENCY_HEADER, "")
+    if not key:
+        return ""
+    principal = principal_of(request)
+    return f"{principal.api_key_id or principal.user_id} {key}"
+
+
 @router.post("/experiments/{id}/logs", response={201: s.LogBatchOut}, openapi_extra=CREATING)
 @idempotent()
 def logs_post(request: HttpRequest, id: str, body: s.LogBatchIn) -> Any:
@@ -57,7 +67,7 @@ def logs_post(request: HttpRequest, id: str, body: s.LogBatchIn) -> Any:
         ctx=ctx_of(request),
         experiment_id=id,
         lines=lines,
-        batch_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+        batch_key=_batch_key(request),
     )
     out = {
         "received": posted.received,

@@ -156,3 +156,13 @@ def test_an_api_key_with_lab_write_posts_logs(crew):  # type: ignore[no-untyped-
     _settle()
     listed = http.get(path, HTTP_X_API_KEY=reader)
     assert [e["message"] for e in listed.json()["items"]] == ["from the trainer"]
+
+
+def test_two_callers_with_one_key_keep_their_own_lines(crew):  # type: ignore[no-untyped-def]
+    exp, _ = _setup(crew)
+    key = {"Idempotency-Key": "same-key"}
+    assert _post(crew["member"], exp, [_line("mine")], **key).status_code == 201
+    assert _post(crew["owner"], exp, [_line("theirs")], **key).status_code == 201
+    _settle()
+    items = crew["viewer"].call("GET", f"/api/experiments/{exp}/logs").json()["items"]
+    assert sorted(e["message"] for e in items) == ["mine", "theirs"]
