@@ -85,7 +85,7 @@ def test_the_tenant_header_is_documented_where_the_path_names_no_organisation(sp
             with_header.append((method, path))
         else:
             assert ORG_HEADER not in {p["name"] for p in headers}, (method, path)
-    assert len(with_header) == 106, with_header
+    assert len(with_header) == 118, with_header
 
 
 def test_every_header_scoped_operation_requires_the_header(signup, spec):  # type: ignore[no-untyped-def]
@@ -101,7 +101,7 @@ def test_every_header_scoped_operation_requires_the_header(signup, spec):  # typ
         assert response.status_code == 422, (method, path, response.status_code)
         assert response.json()["errors"][0]["loc"] == ["header", ORG_HEADER]
         checked += 1
-    assert checked == 106
+    assert checked == 118
 
 
 def _key(ada) -> str:  # type: ignore[no-untyped-def]
