@@ -149,7 +149,7 @@ def _print_mlflow(bench: object) -> None:
     except ImportError:
         print("\nMLflow client not installed (pip install -e .[dev]): mlflow bench skipped")
         return
-    from bench.mlflow import MlflowBench
+    from bench.mlflow_workload import MlflowBench
     from tests.integration.mlflow_rig import serving
 
     points = int(os.environ.get("NEXUS_BENCH_METRIC_POINTS", "10000"))
