@@ -15,6 +15,7 @@ from django.core.management import call_command
 from adapters.dynamodb.aggregated_keys import DIRTY_PARTITION
 from adapters.dynamodb.codec import decode_item
 from adapters.events.relay import relay_once
+from domains.analytics.metrics import METRICS
 from domains.shared.events import DomainEvent, event_payload
 from domains.shared.tenancy import Principal
 from nexus.container import Container
@@ -86,7 +87,7 @@ def test_redelivery_and_recompute_leave_the_same_items(root):  # type: ignore[no
     roll_up_dirty()
     before = _rollups(root)
     periods = {e.at.strftime("%Y-%m-%dT%H") for e in events} | {e.at.strftime("%F") for e in events}
-    assert len(before) == 4 * len(periods)  # 4 metrics per hour and per day
+    assert len(before) == len(METRICS) * len(periods)  # every metric per hour and per day
     deliver_event(event_payload(events[0]))  # the task, as a worker would run it again
     assert len(_dirty(root)) == 1
     roll_up_dirty()
